@@ -1,0 +1,151 @@
+package io.ringstore.cluster.replication;
+
+import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.cluster.ring.RingSnapshot;
+import io.ringstore.cluster.ring.Tokens;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.EngineEntry;
+import io.ringstore.spi.EngineStats;
+import io.ringstore.spi.LimitExceededException;
+import io.ringstore.spi.StorageEngine;
+import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.env.Clock;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point of one keyspace's data path on this node: it finds a key's replicas on the
+ * ring, runs reads and read-modify-writes through them and waits for the configured quorums.
+ *
+ * <p>A write is made on the key's coordinating replica, the first of its preference list: the
+ * {@link KeyOperation} sees the replicas' merged record, its {@link Mutation} becomes a new
+ * version (a new dot of this node on the key's clock, {@link StoredRecord#write}) and the version
+ * is sent to the other replicas, which merge it ({@link Replica#merge}). A read asks R replicas
+ * and merges their answers with {@link StoredRecord#sync}.
+ *
+ * <p>On a single node the ring has one member, N = W = R = 1, and every step is a direct call on
+ * the calling thread: no event bus, future or thread hop. A ring with remote members needs the
+ * cluster transport, which this node does not have yet; {@link #update} and {@link #read} then
+ * fail with {@link IllegalStateException} rather than pretend.
+ *
+ * <p>Thread-safety: thread-safe. Operations on one key are serialised by the local replica's
+ * engine ({@link StorageEngine#compute} is atomic per key).
+ */
+public final class Coordinator {
+  private final String nodeId;
+  private final KeyspaceSettings settings;
+  private final Replica local;
+  private final Supplier<RingSnapshot> ring;
+  private final HybridLogicalClock hlc;
+  private final Clock clock;
+
+  public Coordinator(String nodeId, KeyspaceSettings settings, Replica local, Supplier<RingSnapshot> ring,
+      HybridLogicalClock hlc, Clock clock) {
+    this.nodeId = nodeId;
+    this.settings = settings;
+    this.local = local;
+    this.ring = ring;
+    this.hlc = hlc;
+    this.clock = clock;
+  }
+
+  /** The keyspace's settings. */
+  public KeyspaceSettings settings() {
+    return settings;
+  }
+
+  /** This node's id: the actor of the versions it coordinates. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** The merged record of R replicas of {@code key}, or {@code null}; never an expired one. Tombstones are returned. */
+  public @Nullable StoredRecord read(Bytes key) {
+    replicasOf(key, settings.readQuorum());
+    return local.get(key);
+  }
+
+  /**
+   * Runs {@code operation} on {@code key} at its coordinating replica and replicates the result to
+   * W replicas.
+   *
+   * @return the record now stored, or {@code null} if the key holds nothing
+   * @throws LimitExceededException if the result would keep more than {@code maxSiblings} values,
+   *     or a bounded engine may not make room (nothing is written)
+   */
+  public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
+    replicasOf(key, settings.writeQuorum());
+    return local.apply(key, current -> version(key, current, operation.apply(current)));
+  }
+
+  private @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation) {
+    if (mutation instanceof Mutation.Keep) {
+      return current;
+    }
+    if (mutation instanceof Mutation.Touch touch) {
+      return current == null ? null : current.withExpiry(touch.expiresAtMillis());
+    }
+    if (mutation instanceof Mutation.Delete) {
+      if (current == null) {
+        return null;
+      }
+      if (settings.replicationFactor() == 1) {
+        // The only replica: no other copy can bring the key back, so no tombstone is needed.
+        return null;
+      }
+      return newVersion(key, current, null, StoredRecord.NEVER);
+    }
+    Mutation.Write write = (Mutation.Write) mutation;
+    return newVersion(key, current, write.value(), write.expiresAtMillis());
+  }
+
+  private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
+    // A plain write descends everything this coordinator has seen of the key.
+    var context = current == null ? io.ringstore.spi.VectorClock.EMPTY : current.clock();
+    StoredRecord next = StoredRecord.write(current, context, nodeId, hlc.now(), value, expiresAtMillis, clock.millis());
+    if (next.siblings().size() > settings.maxSiblings()) {
+      throw new LimitExceededException(String.format(
+          "cache '%s': a write to key %s would keep %d sibling values, past the bound maxSiblings = %d",
+          settings.name(), key, next.siblings().size(), settings.maxSiblings()),
+          "maxSiblings", next.siblings().size(), settings.maxSiblings());
+    }
+    if (next.clock().size() > settings.maxClockEntries()) {
+      next = StoredRecord.of(next.clock().prune(settings.maxClockEntries()), next.siblings(), next.expiresAtMillis());
+    }
+    return next;
+  }
+
+  /** A weakly consistent iterator over this node's live records of the keyspace. */
+  public Iterator<EngineEntry> scan() {
+    return local.engine().iterator();
+  }
+
+  /** Removes every record of the keyspace on this node. */
+  public void clear() {
+    local.engine().clear();
+  }
+
+  /** Closes this node's engine of the keyspace. */
+  public void closeEngine() {
+    local.engine().close();
+  }
+
+  /** The local engine's counters. */
+  public EngineStats stats() {
+    return local.engine().stats();
+  }
+
+  private List<String> replicasOf(Bytes key, int quorum) {
+    RingSnapshot snapshot = ring.get();
+    List<String> replicas = snapshot.isSingleMember()
+        ? snapshot.members()
+        : snapshot.preferenceList(Tokens.of(key), settings.replicationFactor());
+    if (replicas.size() != 1 || !replicas.get(0).equals(nodeId) || quorum != 1) {
+      throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster transport,"
+          + " which this node does not run; only a single node with N = W = R = 1 is served");
+    }
+    return replicas;
+  }
+}

@@ -1,0 +1,47 @@
+package io.ringstore.cluster.replication;
+
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.RecordUpdate;
+import io.ringstore.spi.StorageEngine;
+import io.ringstore.spi.StoredRecord;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * This node's copy of one keyspace: merges versions into its storage engine by vector clock.
+ *
+ * <p>Thread-safety: thread-safe; atomicity per key comes from {@link StorageEngine#compute}.
+ */
+public final class Replica {
+  private final StorageEngine engine;
+
+  public Replica(StorageEngine engine) {
+    this.engine = engine;
+  }
+
+  /** The engine behind this replica. */
+  public StorageEngine engine() {
+    return engine;
+  }
+
+  /** The record held for {@code key}, never an expired one. */
+  public @Nullable StoredRecord get(Bytes key) {
+    return engine.get(key);
+  }
+
+  /** Runs a coordinator's read-modify-write of {@code key} atomically against this replica's engine. */
+  @Nullable StoredRecord apply(Bytes key, UnaryOperator<@Nullable StoredRecord> update) {
+    RecordUpdate step = (k, current) -> update.apply(current);
+    return engine.compute(key, step);
+  }
+
+  /**
+   * Merges a version received from a coordinator or a peer with what this replica holds: a
+   * descendant replaces its ancestors, concurrent versions are kept as siblings.
+   *
+   * @return the record held after the merge
+   */
+  public @Nullable StoredRecord merge(Bytes key, StoredRecord incoming) {
+    return engine.compute(key, (k, current) -> current == null ? incoming : StoredRecord.sync(current, incoming));
+  }
+}
