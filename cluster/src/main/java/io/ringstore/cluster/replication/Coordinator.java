@@ -7,8 +7,10 @@ import io.ringstore.spi.Bytes;
 import io.ringstore.spi.EngineEntry;
 import io.ringstore.spi.EngineStats;
 import io.ringstore.spi.LimitExceededException;
+import io.ringstore.spi.QuorumNotReachedException;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.VectorClock;
 import io.ringstore.spi.env.Clock;
 import java.util.Iterator;
 import java.util.List;
@@ -61,9 +63,14 @@ public final class Coordinator {
     return nodeId;
   }
 
-  /** The merged record of R replicas of {@code key}, or {@code null}; never an expired one. Tombstones are returned. */
+  /**
+   * The merged record of R replicas of {@code key}, or {@code null}; never an expired one.
+   * Tombstones are returned.
+   *
+   * @throws QuorumNotReachedException if fewer than R replicas serve the key
+   */
   public @Nullable StoredRecord read(Bytes key) {
-    replicasOf(key, settings.readQuorum());
+    replicasOf(key, settings.readQuorum(), "read quorum R");
     return local.get(key);
   }
 
@@ -74,13 +81,14 @@ public final class Coordinator {
    * @return the record now stored, or {@code null} if the key holds nothing
    * @throws LimitExceededException if the result would keep more than {@code maxSiblings} values,
    *     or a bounded engine may not make room (nothing is written)
+   * @throws QuorumNotReachedException if fewer than W replicas serve the key (nothing is written)
    */
   public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
-    replicasOf(key, settings.writeQuorum());
-    return local.apply(key, current -> version(key, current, operation.apply(current)));
+    boolean onlyReplica = replicasOf(key, settings.writeQuorum(), "write quorum W").size() == 1;
+    return local.apply(key, current -> version(key, current, operation.apply(current), onlyReplica));
   }
 
-  private @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation) {
+  private @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation, boolean onlyReplica) {
     if (mutation instanceof Mutation.Keep) {
       return current;
     }
@@ -91,8 +99,8 @@ public final class Coordinator {
       if (current == null) {
         return null;
       }
-      if (settings.replicationFactor() == 1) {
-        // The only replica: no other copy can bring the key back, so no tombstone is needed.
+      if (onlyReplica) {
+        // The key's only replica: no other copy can bring the key back, so no tombstone is needed.
         return null;
       }
       return newVersion(key, current, null, StoredRecord.NEVER);
@@ -103,7 +111,7 @@ public final class Coordinator {
 
   private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
     // A plain write descends everything this coordinator has seen of the key.
-    var context = current == null ? io.ringstore.spi.VectorClock.EMPTY : current.clock();
+    VectorClock context = current == null ? VectorClock.EMPTY : current.clock();
     StoredRecord next = StoredRecord.write(current, context, nodeId, hlc.now(), value, expiresAtMillis, clock.millis());
     if (next.siblings().size() > settings.maxSiblings()) {
       throw new LimitExceededException(String.format(
@@ -137,14 +145,24 @@ public final class Coordinator {
     return local.engine().stats();
   }
 
-  private List<String> replicasOf(Bytes key, int quorum) {
+  /**
+   * The replicas that serve {@code key}, checked against {@code quorum}: fewer reachable replicas
+   * than the quorum is a {@link QuorumNotReachedException} (a preference list shrinks when the
+   * ring has fewer members than N, as in Dynamo).
+   */
+  private List<String> replicasOf(Bytes key, int quorum, String what) {
     RingSnapshot snapshot = ring.get();
     List<String> replicas = snapshot.isSingleMember()
         ? snapshot.members()
         : snapshot.preferenceList(Tokens.of(key), settings.replicationFactor());
-    if (replicas.size() != 1 || !replicas.get(0).equals(nodeId) || quorum != 1) {
-      throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster transport,"
-          + " which this node does not run; only a single node with N = W = R = 1 is served");
+    if (replicas.size() < quorum) {
+      throw new QuorumNotReachedException(String.format(
+          "cache '%s': %s needs %d replicas but the key has %d (%s) on a ring of %d members",
+          settings.name(), what, quorum, replicas.size(), replicas, snapshot.members().size()), quorum, replicas.size());
+    }
+    if (replicas.size() != 1 || !replicas.get(0).equals(nodeId)) {
+      throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster"
+          + " transport, which this node does not run; only a single-member ring is served");
     }
     return replicas;
   }
