@@ -85,7 +85,7 @@ public final class Coordinator {
    */
   public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
     boolean onlyReplica = replicasOf(key, settings.writeQuorum(), "write quorum W").size() == 1;
-    return local.apply(key, current -> version(key, current, operation.apply(current), onlyReplica));
+    return local.apply(key, (k, current) -> version(k, current, operation.apply(current), onlyReplica));
   }
 
   private @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation, boolean onlyReplica) {

@@ -4,7 +4,6 @@ import io.ringstore.spi.Bytes;
 import io.ringstore.spi.RecordUpdate;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,9 +29,8 @@ public final class Replica {
   }
 
   /** Runs a coordinator's read-modify-write of {@code key} atomically against this replica's engine. */
-  @Nullable StoredRecord apply(Bytes key, UnaryOperator<@Nullable StoredRecord> update) {
-    RecordUpdate step = (k, current) -> update.apply(current);
-    return engine.compute(key, step);
+  @Nullable StoredRecord apply(Bytes key, RecordUpdate update) {
+    return engine.compute(key, update);
   }
 
   /**
