@@ -15,7 +15,29 @@ public final class Codecs {
   public static final Codec<String> UTF8 = new Codec<>() {
     @Override
     public byte[] encode(String value) {
-      return value.getBytes(StandardCharsets.UTF_8);
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      // getBytes writes '?' for a lone surrogate, which would give two different strings the same
+      // bytes (and so the same cache key); such a string has no UTF-8 form, so refuse it.
+      for (byte b : bytes) {
+        if (b == '?') {
+          checkWellFormed(value);
+          break;
+        }
+      }
+      return bytes;
+    }
+
+    private void checkWellFormed(String value) {
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new IllegalArgumentException(String.format(
+              "Codecs.UTF8 cannot encode this java.lang.String: lone surrogate U+%04X at index %d of %d; it has no UTF-8 form",
+              (int) c, i, value.length()));
+        }
+      }
     }
 
     @Override

@@ -1,0 +1,135 @@
+package io.ringstore.storage.memory;
+
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.EngineEntry;
+import io.ringstore.spi.EngineSettings;
+import io.ringstore.spi.EngineStats;
+import io.ringstore.spi.RecordUpdate;
+import io.ringstore.spi.RemovalCause;
+import io.ringstore.spi.RemovalListener;
+import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.env.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The store of an engine without a bound: a {@link ConcurrentHashMap} from key to record and
+ * nothing else. This is the path of JCache's default (unbounded) caches, so it is kept as short
+ * as the map itself: a read is one {@code map.get}, plus one clock read only when the record has
+ * an expiry; it takes no lock, allocates nothing and touches no counter. A write is one
+ * {@code map.compute} and one {@link LongAdder} update for the byte count.
+ *
+ * <p>Invariants: {@code weightBytes} is the sum of {@link StoredRecord#weightBytes} over the map
+ * once no compute is running (it is changed only inside the map's per-key compute).
+ *
+ * <p>Thread-safety: thread-safe; operations on different keys run in parallel.
+ */
+final class UnboundedStore implements Store {
+
+  // constant after construction
+  private final ConcurrentHashMap<Bytes, StoredRecord> map = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final RemovalListener removalListener;
+
+  // counters, updated concurrently
+  private final LongAdder weightBytes = new LongAdder();
+  private final LongAdder expirations = new LongAdder();
+
+  UnboundedStore(EngineSettings settings) {
+    this.clock = settings.env().clock();
+    this.removalListener = settings.removalListener();
+  }
+
+  @Override
+  public @Nullable StoredRecord get(Bytes key) {
+    StoredRecord record = map.get(key);
+    if (record != null && record.hasExpiry() && record.isExpiredAt(clock.millis())) {
+      expire(key, record);
+      return null;
+    }
+    return record;
+  }
+
+  @Override
+  public @Nullable StoredRecord compute(Bytes key, RecordUpdate update) {
+    return map.compute(key, (k, current) -> {
+      StoredRecord next = update.apply(k, current);
+      if (next != current) {
+        long delta = (next == null ? 0 : next.weightBytes(k.length()))
+            - (current == null ? 0 : current.weightBytes(k.length()));
+        if (delta != 0) {
+          weightBytes.add(delta);
+        }
+      }
+      return next;
+    });
+  }
+
+  /** Removes {@code record} if it is still what {@code key} holds, and reports it as expired. */
+  private void expire(Bytes key, StoredRecord record) {
+    // remove(key, value) compares by equals: an equal record has the same weight and expiry.
+    if (map.remove(key, record)) {
+      weightBytes.add(-record.weightBytes(key.length()));
+      expirations.increment();
+      removalListener.onRemoval(key, record, RemovalCause.EXPIRED);
+    }
+  }
+
+  @Override
+  public Iterator<EngineEntry> iterator() {
+    return new LiveIterator(map.entrySet().iterator());
+  }
+
+  @Override
+  public void clear() {
+    for (Bytes key : map.keySet()) {
+      map.computeIfPresent(key, (k, current) -> {
+        weightBytes.add(-current.weightBytes(k.length()));
+        return null;
+      });
+    }
+  }
+
+  @Override
+  public EngineStats stats() {
+    return new EngineStats(map.mappingCount(), weightBytes.sum(), 0, expirations.sum());
+  }
+
+  /** Walks the map, dropping (and expiring) records whose time has passed. */
+  private final class LiveIterator implements Iterator<EngineEntry> {
+    private final Iterator<Map.Entry<Bytes, StoredRecord>> source;
+    private @Nullable EngineEntry next;
+
+    LiveIterator(Iterator<Map.Entry<Bytes, StoredRecord>> source) {
+      this.source = source;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && source.hasNext()) {
+        Map.Entry<Bytes, StoredRecord> e = source.next();
+        StoredRecord record = e.getValue();
+        if (record.hasExpiry() && record.isExpiredAt(clock.millis())) {
+          expire(e.getKey(), record);
+        } else {
+          next = new EngineEntry(e.getKey(), record);
+        }
+      }
+      return next != null;
+    }
+
+    @Override
+    public EngineEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      EngineEntry result = next;
+      next = null;
+      return result;
+    }
+  }
+}
