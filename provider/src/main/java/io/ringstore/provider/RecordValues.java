@@ -1,0 +1,67 @@
+package io.ringstore.provider;
+
+import io.ringstore.provider.codec.EntryCodec;
+import io.ringstore.provider.management.CacheStatistics;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.Sibling;
+import io.ringstore.spi.SiblingResolver;
+import io.ringstore.spi.StoredRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a stored record means to the cache: its value, decoded, with concurrent siblings resolved
+ * by the cache's {@link SiblingResolver} (every sibling the resolution discards is counted), and
+ * the release of a store-by-reference record's handles.
+ *
+ * <p>A record with one sibling (the only case on a single node) costs one decode and nothing else.
+ *
+ * <p>Thread-safety: thread-safe if the resolver is (it must be).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+final class RecordValues<K, V> {
+  private final EntryCodec<K, V> codec;
+  private final SiblingResolver<V> resolver;
+  private final CacheStatistics statistics;
+
+  RecordValues(EntryCodec<K, V> codec, SiblingResolver<V> resolver, CacheStatistics statistics) {
+    this.codec = codec;
+    this.resolver = resolver;
+    this.statistics = statistics;
+  }
+
+  /** The value a record holds, its siblings resolved; null for a delete or a released handle. */
+  @Nullable V valueOf(StoredRecord record) {
+    List<Sibling> siblings = record.siblings();
+    if (siblings.size() == 1) {
+      Bytes value = siblings.get(0).value();
+      return value == null ? null : codec.decodeValue(value);
+    }
+    V resolved = resolver.resolve(versions(record));
+    statistics.recordDiscardedSiblings(siblings.size() - 1);
+    return resolved;
+  }
+
+  /** Every sibling of {@code record}, decoded. */
+  List<SiblingResolver.Version<V>> versions(StoredRecord record) {
+    List<SiblingResolver.Version<V>> versions = new ArrayList<>(record.siblings().size());
+    for (Sibling sibling : record.siblings()) {
+      Bytes value = sibling.value();
+      versions.add(new SiblingResolver.Version<>(value == null ? null : codec.decodeValue(value), sibling.timestamp(),
+          sibling.dot().actor()));
+    }
+    return versions;
+  }
+
+  /** Lets go of the store-by-reference handles of {@code record}'s values (no effect when storing by value). */
+  void release(@Nullable StoredRecord record) {
+    if (record != null && codec.isByReference()) {
+      for (Sibling sibling : record.siblings()) {
+        codec.release(sibling.value());
+      }
+    }
+  }
+}

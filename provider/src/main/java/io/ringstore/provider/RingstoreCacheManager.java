@@ -1,0 +1,299 @@
+package io.ringstore.provider;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ringstore.cluster.node.NodeOptions;
+import io.ringstore.cluster.node.RingstoreNode;
+import io.ringstore.provider.configuration.CacheSettings;
+import io.ringstore.provider.configuration.RingstoreConfiguration;
+import io.ringstore.spi.env.Env;
+import java.lang.System.Logger.Level;
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JCache {@link CacheManager}: this JVM's Ringstore node for one URI and class loader. The
+ * manager owns one {@link RingstoreNode} (embedded: a cluster of one, N = W = R = 1 by default) and
+ * each of its caches is a keyspace of that node.
+ *
+ * <p>Properties ({@link CachingProvider#getCacheManager(URI, ClassLoader, Properties)}):
+ * <ul>
+ *   <li>{@value #ENV_PROPERTY}: an {@link Env} object (time and scheduling; tests pass a fake
+ *       clock), default {@link Env#system()};</li>
+ *   <li>{@value #NODE_ID_PROPERTY}: the node's id, default a random {@code node-} id.</li>
+ * </ul>
+ *
+ * <p>Asynchronous work (asynchronous listeners, {@code loadAll}) runs on the manager's executor:
+ * {@value #ASYNC_THREADS} daemon threads with a queue of {@value #ASYNC_QUEUE_BOUND} tasks; past the
+ * bound the submitting thread runs the task itself (push-back, nothing dropped).
+ *
+ * <p>Thread-safety: thread-safe. Creating and closing caches is serialised by a lock; looking caches
+ * up is lock-free.
+ */
+public final class RingstoreCacheManager implements CacheManager {
+  private static final System.Logger LOG = System.getLogger(RingstoreCacheManager.class.getName());
+
+  /** The property holding the {@link Env} the node runs with. */
+  public static final String ENV_PROPERTY = "ringstore.env";
+
+  /** The property holding the node's id. */
+  public static final String NODE_ID_PROPERTY = "ringstore.nodeId";
+
+  /** Threads of the asynchronous executor. */
+  public static final int ASYNC_THREADS = 4;
+
+  /** Tasks the asynchronous executor queues before the submitter runs them itself. */
+  public static final int ASYNC_QUEUE_BOUND = 100_000;
+
+  // constant after construction
+  private final RingstoreCachingProvider provider;
+  private final URI uri;
+  private final WeakReference<ClassLoader> classLoader;
+  private final Properties properties;
+  private final Env env;
+  private final RingstoreNode node;
+  private final ThreadPoolExecutor executor;
+  private final Object lock = new Object();
+
+  private final ConcurrentHashMap<String, KeyspaceCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+    this.provider = provider;
+    this.uri = uri;
+    this.classLoader = new WeakReference<>(classLoader);
+    this.properties = properties;
+    Object envProperty = properties.get(ENV_PROPERTY);
+    if (envProperty != null && !(envProperty instanceof Env)) {
+      throw new IllegalArgumentException("property " + ENV_PROPERTY + " must hold an " + Env.class.getName() + ", got a "
+          + envProperty.getClass().getName());
+    }
+    this.env = envProperty == null ? Env.system() : (Env) envProperty;
+    NodeOptions options = NodeOptions.embedded(classLoader).withEnv(env);
+    String nodeId = properties.getProperty(NODE_ID_PROPERTY);
+    if (nodeId != null) {
+      options = options.withNodeId(nodeId);
+    }
+    this.node = RingstoreNode.embedded(options);
+    this.executor = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(ASYNC_QUEUE_BOUND), daemonThreads("ringstore-async-" + node.nodeId()),
+        new ThreadPoolExecutor.CallerRunsPolicy());
+    this.executor.allowCoreThreadTimeOut(true);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public @Nullable ClassLoader getClassLoader() {
+    return classLoader.get();
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    requireNonNull(configuration, "configuration");
+    synchronized (lock) {
+      checkOpen();
+      if (caches.containsKey(cacheName)) {
+        throw new CacheException("a cache named '" + cacheName + "' already exists in cache manager " + uri);
+      }
+      RingstoreConfiguration<K, V> copy = CacheSettings.validatedCopy(cacheName, configuration);
+      KeyspaceCache<K, V> cache = new KeyspaceCache<>(this, cacheName, copy);
+      caches.put(cacheName, cache);
+      try {
+        cache.start();
+      } catch (RuntimeException e) {
+        cache.close();
+        throw e;
+      }
+      return cache;
+    }
+  }
+
+  @Override
+  public <K, V> @Nullable Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    requireNonNull(keyType, "keyType");
+    requireNonNull(valueType, "valueType");
+    KeyspaceCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    RingstoreConfiguration<?, ?> configuration = cache.getRingstoreConfiguration();
+    if (!keyType.equals(configuration.getKeyType())) {
+      throw new ClassCastException("cache '" + cacheName + "' has key type " + configuration.getKeyType().getName()
+          + ", not the requested " + keyType.getName());
+    }
+    if (!valueType.equals(configuration.getValueType())) {
+      throw new ClassCastException("cache '" + cacheName + "' has value type " + configuration.getValueType().getName()
+          + ", not the requested " + valueType.getName());
+    }
+    @SuppressWarnings("unchecked")
+    Cache<K, V> typed = (Cache<K, V>) cache;
+    return typed;
+  }
+
+  @Override
+  public <K, V> @Nullable Cache<K, V> getCache(String cacheName) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    @SuppressWarnings("unchecked")
+    Cache<K, V> cache = (Cache<K, V>) caches.get(cacheName);
+    return cache;
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    checkOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  @Override
+  public void destroyCache(String cacheName) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    KeyspaceCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.close();
+    }
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    KeyspaceCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    checkOpen();
+    requireNonNull(cacheName, "cacheName");
+    KeyspaceCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    provider.release(this);
+    List<KeyspaceCache<?, ?>> open = new ArrayList<>(caches.values());
+    for (KeyspaceCache<?, ?> cache : open) {
+      try {
+        cache.close();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "closing cache '" + cache.getName() + "' of " + uri + " failed", e);
+      }
+    }
+    caches.clear();
+    node.close();
+    executor.shutdown();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    requireNonNull(clazz, "clazz");
+    if (clazz.isInstance(this)) {
+      return clazz.cast(this);
+    }
+    if (clazz.isInstance(node)) {
+      return clazz.cast(node);
+    }
+    throw new IllegalArgumentException("cache manager " + uri + " cannot be unwrapped to " + clazz.getName()
+        + "; it unwraps to " + RingstoreCacheManager.class.getName() + " and " + RingstoreNode.class.getName());
+  }
+
+  /** The node that holds this manager's caches. */
+  RingstoreNode node() {
+    return node;
+  }
+
+  /** Time and scheduling of the node. */
+  Env env() {
+    return env;
+  }
+
+  /** Runs asynchronous listeners and loads. */
+  Executor executor() {
+    return executor;
+  }
+
+  /** The manager's class loader, or this provider's if the application let go of it. */
+  ClassLoader classLoaderOrDefault() {
+    ClassLoader loader = classLoader.get();
+    return loader != null ? loader : provider.getDefaultClassLoader();
+  }
+
+  /** Forgets a closed cache. */
+  void forget(KeyspaceCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("cache manager " + uri + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RingstoreCacheManager[" + uri + ", node " + node.nodeId() + "]";
+  }
+}

@@ -1,0 +1,156 @@
+package io.ringstore.provider;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import javax.cache.CacheManager;
+import javax.cache.configuration.OptionalFeature;
+import javax.cache.spi.CachingProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Ringstore's JCache {@link CachingProvider}, found by {@code Caching.getCachingProvider()} through
+ * {@code META-INF/services/javax.cache.spi.CachingProvider}.
+ *
+ * <p>Cache managers are scoped by class loader and URI: one manager per (class loader, URI) pair
+ * until it is closed, after which the next request makes a new one. The class loader is held
+ * weakly, so an application's loader that is otherwise unreachable (a redeployed web application)
+ * does not stay in memory. The default URI is {@value #DEFAULT_URI_TEXT}; the default class loader
+ * is this class's own loader.
+ *
+ * <p>Supported optional features: {@link OptionalFeature#STORE_BY_REFERENCE} (for caches with
+ * N = 1).
+ *
+ * <p>Thread-safety: thread-safe; the manager table is guarded by its own lock. No static state:
+ * {@code javax.cache.Caching} makes one provider per class loader, and each has its own managers.
+ */
+public final class RingstoreCachingProvider implements CachingProvider {
+
+  /** The default URI's text. */
+  public static final String DEFAULT_URI_TEXT = "ringstore:default";
+
+  private static final URI DEFAULT_URI = URI.create(DEFAULT_URI_TEXT);
+
+  // guarded by itself
+  private final WeakHashMap<ClassLoader, Map<URI, RingstoreCacheManager>> managers = new WeakHashMap<>();
+
+  /** The provider; {@link java.util.ServiceLoader} needs a public no-argument constructor. */
+  public RingstoreCachingProvider() {}
+
+  @Override
+  public CacheManager getCacheManager(@Nullable URI uri, @Nullable ClassLoader classLoader, @Nullable Properties properties) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    synchronized (managers) {
+      Map<URI, RingstoreCacheManager> byUri = managers.computeIfAbsent(loader, ignored -> new HashMap<>());
+      RingstoreCacheManager manager = byUri.get(managerUri);
+      if (manager == null || manager.isClosed()) {
+        manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties);
+        byUri.put(managerUri, manager);
+      }
+      return manager;
+    }
+  }
+
+  @Override
+  public ClassLoader getDefaultClassLoader() {
+    ClassLoader loader = getClass().getClassLoader();
+    return loader != null ? loader : ClassLoader.getSystemClassLoader();
+  }
+
+  @Override
+  public URI getDefaultURI() {
+    return DEFAULT_URI;
+  }
+
+  @Override
+  public Properties getDefaultProperties() {
+    return new Properties();
+  }
+
+  @Override
+  public CacheManager getCacheManager(@Nullable URI uri, @Nullable ClassLoader classLoader) {
+    return getCacheManager(uri, classLoader, getDefaultProperties());
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return getCacheManager(getDefaultURI(), getDefaultClassLoader());
+  }
+
+  @Override
+  public void close() {
+    List<RingstoreCacheManager> open = new ArrayList<>();
+    synchronized (managers) {
+      for (Map<URI, RingstoreCacheManager> byUri : managers.values()) {
+        open.addAll(byUri.values());
+      }
+      managers.clear();
+    }
+    closeAll(open);
+  }
+
+  @Override
+  public void close(@Nullable ClassLoader classLoader) {
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    List<RingstoreCacheManager> open = new ArrayList<>();
+    synchronized (managers) {
+      Map<URI, RingstoreCacheManager> byUri = managers.remove(loader);
+      if (byUri != null) {
+        open.addAll(byUri.values());
+      }
+    }
+    closeAll(open);
+  }
+
+  @Override
+  public void close(@Nullable URI uri, @Nullable ClassLoader classLoader) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    RingstoreCacheManager manager;
+    synchronized (managers) {
+      Map<URI, RingstoreCacheManager> byUri = managers.get(loader);
+      manager = byUri == null ? null : byUri.remove(managerUri);
+      if (byUri != null && byUri.isEmpty()) {
+        managers.remove(loader);
+      }
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public boolean isSupported(OptionalFeature optionalFeature) {
+    return optionalFeature == OptionalFeature.STORE_BY_REFERENCE;
+  }
+
+  /** Forgets a manager that closed itself. */
+  void release(RingstoreCacheManager manager) {
+    synchronized (managers) {
+      ClassLoader loader = manager.getClassLoader();
+      Map<URI, RingstoreCacheManager> byUri = loader == null ? null : managers.get(loader);
+      if (byUri != null && byUri.get(manager.getURI()) == manager) {
+        byUri.remove(manager.getURI());
+        if (byUri.isEmpty()) {
+          managers.remove(loader);
+        }
+      }
+    }
+  }
+
+  private static void closeAll(List<RingstoreCacheManager> open) {
+    for (RingstoreCacheManager manager : open) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RingstoreCachingProvider";
+  }
+}

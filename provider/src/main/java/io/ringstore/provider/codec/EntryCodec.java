@@ -1,0 +1,218 @@
+package io.ringstore.provider.codec;
+
+import io.ringstore.provider.configuration.RingstoreConfiguration;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.Codec;
+import java.io.Serializable;
+import javax.cache.CacheException;
+import javax.cache.configuration.Factory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One cache's conversion of keys and values to the bytes its keyspace stores, with the cache's
+ * size bounds.
+ *
+ * <p>Keys go through the key codec (by value, even in a store-by-reference cache), so equal keys
+ * become equal bytes. The one exception: a store-by-reference cache with the built-in codec interns
+ * keys that are not {@link Serializable} in a {@link KeyTable}, since such keys have no bytes of
+ * their own (JCache allows any key when storing by reference). Values go through the value codec when the cache stores by value, or
+ * into a {@link ReferenceTable} when it stores by reference (the size bound does not apply to
+ * them then: the engine holds a 9-byte handle).
+ *
+ * <p>Errors, each thrown before anything is written, so that nothing is left half-written:
+ * <ul>
+ *   <li>an encoded key longer than {@code maxKeyBytes} or value longer than {@code maxValueBytes}:
+ *       {@link IllegalArgumentException} naming the cache, the bound and the size;</li>
+ *   <li>a key or value the codec cannot encode (for the built-in codec: not serialisable):
+ *       {@link CacheException} naming the cache and the object's class, with the codec's error as
+ *       the cause;</li>
+ *   <li>stored bytes that cannot be decoded (including classes the deserialisation filter
+ *       rejects): {@link CacheException} naming the cache.</li>
+ * </ul>
+ *
+ * <p>Thread-safety: thread-safe if the codecs are (they must be).
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class EntryCodec<K, V> {
+  private final String cacheName;
+  private final Codec<K> keyCodec;
+  private final Codec<V> valueCodec;
+  private final @Nullable ReferenceTable<V> references;
+  private final @Nullable KeyTable<K> internedKeys;
+  private final @Nullable CodecMemo keyMemo;
+  private final @Nullable CodecMemo valueMemo;
+  private final int maxKeyBytes;
+  private final int maxValueBytes;
+
+  /**
+   * @param cacheName the cache, for messages
+   * @param keyCodec encodes keys
+   * @param valueCodec encodes values (unused when {@code references} is given)
+   * @param references the handle table of a store-by-reference cache, or {@code null} to store by value
+   * @param maxKeyBytes the bound on an encoded key
+   * @param maxValueBytes the bound on an encoded value
+   */
+  public EntryCodec(String cacheName, Codec<K> keyCodec, Codec<V> valueCodec, @Nullable ReferenceTable<V> references,
+      int maxKeyBytes, int maxValueBytes) {
+    this.cacheName = cacheName;
+    this.keyCodec = keyCodec;
+    this.valueCodec = valueCodec;
+    this.references = references;
+    this.internedKeys = references != null && keyCodec instanceof TaggedCodec ? new KeyTable<>() : null;
+    this.keyMemo = keyCodec instanceof TaggedCodec ? new CodecMemo() : null;
+    this.valueMemo = references == null && valueCodec instanceof TaggedCodec
+        ? (keyMemo != null && keyCodec == valueCodec ? keyMemo : new CodecMemo()) : null;
+    this.maxKeyBytes = maxKeyBytes;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  /**
+   * The codec of a cache configured by {@code configuration} (already validated): the configured
+   * codecs, or the built-in {@link TaggedCodec} with the configured {@link DeserializationFilter}.
+   */
+  @SuppressWarnings("unchecked")
+  public static <K, V> EntryCodec<K, V> of(String cacheName, RingstoreConfiguration<K, V> configuration, ClassLoader classLoader) {
+    TaggedCodec tagged = new TaggedCodec(classLoader,
+        DeserializationFilter.of(configuration.getDeserializationFilter(), Math.max(configuration.getMaxKeyBytes(), configuration.getMaxValueBytes())));
+    Codec<K> keyCodec = create(configuration.getKeyCodecFactory(), (Codec<K>) (Codec<?>) tagged, cacheName, "keyCodec");
+    Codec<V> valueCodec = create(configuration.getValueCodecFactory(), (Codec<V>) (Codec<?>) tagged, cacheName, "valueCodec");
+    ReferenceTable<V> references = configuration.isStoreByValue() ? null : new ReferenceTable<>();
+    return new EntryCodec<>(cacheName, keyCodec, valueCodec, references, configuration.getMaxKeyBytes(), configuration.getMaxValueBytes());
+  }
+
+  private static <T> Codec<T> create(@Nullable Factory<? extends Codec<T>> factory, Codec<T> fallback, String cacheName, String setting) {
+    if (factory == null) {
+      return fallback;
+    }
+    Codec<T> codec = factory.create();
+    if (codec == null) {
+      throw new IllegalArgumentException("cache '" + cacheName + "': " + setting + " factory " + factory + " created null");
+    }
+    return codec;
+  }
+
+  /** Whether values are held by reference. */
+  public boolean isByReference() {
+    return references != null;
+  }
+
+  /** The bytes of {@code key}. */
+  public Bytes encodeKey(K key) {
+    CodecMemo memo = keyMemo;
+    if (memo != null && CodecMemo.memoizable(key.getClass())) {
+      int hash = key.hashCode();
+      Bytes known = memo.encodedKey(key, hash);
+      if (known != null) {
+        return known;
+      }
+      Bytes bytes = encodeKeyBytes(key);
+      memo.rememberKey(key, hash, bytes);
+      return bytes;
+    }
+    if (internedKeys != null && !(key instanceof Serializable)) {
+      return internedKeys.intern(key);
+    }
+    return encodeKeyBytes(key);
+  }
+
+  private Bytes encodeKeyBytes(K key) {
+    byte[] bytes;
+    try {
+      bytes = keyCodec.encode(key);
+    } catch (RuntimeException e) {
+      throw new CacheException("cache '" + cacheName + "': cannot encode a key of class " + key.getClass().getName() + ": " + e.getMessage(), e);
+    }
+    if (bytes.length > maxKeyBytes) {
+      throw new IllegalArgumentException("cache '" + cacheName + "': a key of class " + key.getClass().getName() + " encodes to "
+          + bytes.length + " bytes, past the bound maxKeyBytes = " + maxKeyBytes);
+    }
+    return Bytes.of(bytes);
+  }
+
+  /** The key whose bytes are {@code bytes}. */
+  public K decodeKey(Bytes bytes) {
+    if (internedKeys != null && KeyTable.isId(bytes)) {
+      K key = internedKeys.key(bytes);
+      if (key == null) {
+        throw new CacheException("cache '" + cacheName + "': a stored key's interned id " + bytes + " is no longer known (the cache was cleared)");
+      }
+      return key;
+    }
+    try {
+      return keyCodec.decode(bytes.unsafeArray());
+    } catch (RuntimeException e) {
+      throw new CacheException("cache '" + cacheName + "': cannot decode a stored key (" + bytes.length() + " bytes): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The bytes the engine stores for {@code value}: its encoding, or a new handle of a
+   * store-by-reference cache (which the caller must {@link #release} if it ends up not stored).
+   */
+  public Bytes encodeValue(V value) {
+    if (references != null) {
+      return references.hold(value);
+    }
+    byte[] bytes;
+    try {
+      bytes = valueCodec.encode(value);
+    } catch (RuntimeException e) {
+      throw new CacheException("cache '" + cacheName + "': cannot serialise a value of class " + value.getClass().getName() + ": "
+          + e.getMessage(), e);
+    }
+    if (bytes.length > maxValueBytes) {
+      throw new IllegalArgumentException("cache '" + cacheName + "': a value of class " + value.getClass().getName() + " encodes to "
+          + bytes.length + " bytes, past the bound maxValueBytes = " + maxValueBytes);
+    }
+    return Bytes.of(bytes);
+  }
+
+  /** The value stored as {@code bytes}; {@code null} only for a released store-by-reference handle. */
+  public @Nullable V decodeValue(Bytes bytes) {
+    if (references != null) {
+      return references.get(bytes);
+    }
+    CodecMemo memo = valueMemo;
+    if (memo != null) {
+      Object known = memo.decodedValue(bytes);
+      if (known != null) {
+        @SuppressWarnings("unchecked")
+        V value = (V) known;
+        return value;
+      }
+    }
+    try {
+      V value = valueCodec.decode(bytes.unsafeArray());
+      if (memo != null && CodecMemo.memoizable(value.getClass())) {
+        memo.rememberValue(bytes, value);
+      }
+      return value;
+    } catch (RuntimeException e) {
+      throw new CacheException("cache '" + cacheName + "': cannot decode a stored value (" + bytes.length() + " bytes): " + e.getMessage(), e);
+    }
+  }
+
+  /** Lets go of a store-by-reference handle; no effect when storing by value or for {@code null}. */
+  public void release(@Nullable Bytes valueBytes) {
+    if (references != null && valueBytes != null) {
+      references.release(valueBytes);
+    }
+  }
+
+  /** Lets go of every store-by-reference handle (the cache was cleared). */
+  public void clearReferences() {
+    if (references != null) {
+      references.clear();
+    }
+    if (internedKeys != null) {
+      internedKeys.clear();
+    }
+  }
+
+  /** The handle table, or {@code null} when storing by value (tests and diagnostics). */
+  public @Nullable ReferenceTable<V> references() {
+    return references;
+  }
+}

@@ -1,0 +1,129 @@
+package io.ringstore.provider.configuration;
+
+import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.spi.RemovalListener;
+import java.io.ObjectInputFilter;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * Turns what an application passes to {@code createCache} into the cache's own validated copy of
+ * its configuration, and its Ringstore settings into the keyspace settings of the node.
+ *
+ * <p>Every check names the setting, the bad value and the allowed range, prefixed with the cache's
+ * name, e.g. {@code cache 'orders': W=4 exceeds N=3 (writeQuorum must be in 1..replicationFactor)}.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class CacheSettings {
+
+  /** The largest replication factor a cache may ask for. */
+  public static final int MAX_REPLICATION_FACTOR = 32;
+
+  /** The largest {@code maxSiblings} and {@code maxClockEntries}. */
+  public static final int MAX_SIBLINGS_OR_CLOCK_ENTRIES = 1024;
+
+  /** The largest {@code maxKeyBytes}: 16 MiB. */
+  public static final int MAX_KEY_BYTES_LIMIT = 16 * 1024 * 1024;
+
+  /** The largest {@code maxValueBytes}: 1 GiB. */
+  public static final int MAX_VALUE_BYTES_LIMIT = 1024 * 1024 * 1024;
+
+  private CacheSettings() {}
+
+  /**
+   * The cache's own copy of {@code configuration}, as a {@link RingstoreConfiguration}, after
+   * checking every setting.
+   *
+   * @throws IllegalArgumentException naming the setting, the value and the allowed range
+   */
+  public static <K, V> RingstoreConfiguration<K, V> validatedCopy(String cacheName, Configuration<K, V> configuration) {
+    RingstoreConfiguration<K, V> copy;
+    if (configuration instanceof CompleteConfiguration<K, V> complete) {
+      copy = new RingstoreConfiguration<>(complete);
+    } else {
+      copy = new RingstoreConfiguration<>(new MutableConfiguration<K, V>()
+          .setTypes(configuration.getKeyType(), configuration.getValueType())
+          .setStoreByValue(configuration.isStoreByValue()));
+    }
+    validate(cacheName, copy);
+    return copy;
+  }
+
+  /**
+   * Checks every Ringstore setting of {@code c}.
+   *
+   * @throws IllegalArgumentException naming the setting, the value and the allowed range
+   */
+  public static void validate(String cacheName, RingstoreConfiguration<?, ?> c) {
+    String where = "cache '" + cacheName + "': ";
+    if (c.getKeyType() == null || c.getValueType() == null) {
+      throw new IllegalArgumentException(where + "keyType and valueType must not be null");
+    }
+    if (c.getStorageEngine().isBlank()) {
+      throw new IllegalArgumentException(where + "storageEngine = '" + c.getStorageEngine() + "' is blank; need an engine name such as 'memory'");
+    }
+    checkBound(where, "maxEntries", c.getMaxEntries());
+    checkBound(where, "maxBytes", c.getMaxBytes());
+    int n = c.getReplicationFactor();
+    if (n < 1 || n > MAX_REPLICATION_FACTOR) {
+      throw new IllegalArgumentException(where + "N=" + n + " is out of range (replicationFactor must be in 1.." + MAX_REPLICATION_FACTOR + ")");
+    }
+    checkQuorum(where, "W", "writeQuorum", c.getWriteQuorum(), n);
+    checkQuorum(where, "R", "readQuorum", c.getReadQuorum(), n);
+    checkTimeout(where, "readTimeout", c.getReadTimeout());
+    checkTimeout(where, "writeTimeout", c.getWriteTimeout());
+    checkRange(where, "maxSiblings", c.getMaxSiblings(), 1, MAX_SIBLINGS_OR_CLOCK_ENTRIES);
+    checkRange(where, "maxClockEntries", c.getMaxClockEntries(), 1, MAX_SIBLINGS_OR_CLOCK_ENTRIES);
+    checkRange(where, "maxKeyBytes", c.getMaxKeyBytes(), 1, MAX_KEY_BYTES_LIMIT);
+    checkRange(where, "maxValueBytes", c.getMaxValueBytes(), 1, MAX_VALUE_BYTES_LIMIT);
+    if (!c.isStoreByValue() && n != 1) {
+      throw new IllegalArgumentException(where + "storeByValue=false (store-by-reference) needs N=1, got N=" + n
+          + ": references cannot be replicated to other nodes; store by value or set replicationFactor to 1");
+    }
+    String pattern = c.getDeserializationFilter();
+    if (pattern != null) {
+      try {
+        ObjectInputFilter.Config.createFilter(pattern);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + "deserializationFilter = '" + pattern + "' is not a valid ObjectInputFilter pattern: "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The keyspace settings of a validated configuration, with {@code listener} told of engine removals. */
+  public static KeyspaceSettings keyspace(String cacheName, RingstoreConfiguration<?, ?> c, RemovalListener listener) {
+    return new KeyspaceSettings(cacheName, c.getStorageEngine(), c.getEngineOptions(), c.getMaxEntries(), c.getMaxBytes(),
+        c.getEvictionPolicy(), c.getReplicationFactor(), c.getWriteQuorum(), c.getReadQuorum(), c.getReadTimeout(),
+        c.getWriteTimeout(), c.getMaxSiblings(), c.getMaxClockEntries(), listener);
+  }
+
+  private static void checkBound(String where, String setting, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need >= 1, or UNBOUNDED)");
+    }
+  }
+
+  private static void checkQuorum(String where, String letter, String setting, int value, int n) {
+    if (value < 1) {
+      throw new IllegalArgumentException(where + letter + "=" + value + " is out of range (" + setting + " must be in 1..replicationFactor, N=" + n + ")");
+    }
+    if (value > n) {
+      throw new IllegalArgumentException(where + letter + "=" + value + " exceeds N=" + n + " (" + setting + " must be in 1..replicationFactor)");
+    }
+  }
+
+  private static void checkTimeout(String where, String setting, java.time.Duration value) {
+    if (value.isZero() || value.isNegative()) {
+      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need > 0)");
+    }
+  }
+
+  private static void checkRange(String where, String setting, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need " + min + ".." + max + ")");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.ringstore.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ringstore.provider.codec.ReferenceTable;
+import io.ringstore.provider.configuration.RingstoreConfiguration;
+import java.util.Objects;
+import javax.cache.Cache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Store-by-reference: the very objects come back, and their handles are let go when entries go. */
+class StoreByReferenceTest {
+  private final RingstoreCacheManager manager = TestManagers.create();
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  /** A key that cannot be serialised: JCache allows it when storing by reference. */
+  static final class Handle {
+    final String name;
+
+    Handle(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Handle that && name.equals(that.name);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(name);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <K> KeyspaceCache<K, StringBuilder> cache() {
+    Cache<K, StringBuilder> cache = manager.createCache("by-reference", new RingstoreConfiguration<K, StringBuilder>().setStoreByValue(false));
+    return (KeyspaceCache<K, StringBuilder>) cache.unwrap(RingstoreCache.class);
+  }
+
+  @Test
+  void theStoredObjectItselfComesBack() {
+    KeyspaceCache<String, StringBuilder> cache = cache();
+    StringBuilder value = new StringBuilder("mutable");
+    cache.put("k", value);
+    value.append(" and changed");
+    assertThat(cache.get("k")).isSameAs(value);
+  }
+
+  @Test
+  void handlesAreReleasedOnOverwriteRemoveAndClear() {
+    KeyspaceCache<String, StringBuilder> cache = cache();
+    ReferenceTable<StringBuilder> handles = cache.codec.references();
+    cache.put("a", new StringBuilder("1"));
+    cache.put("a", new StringBuilder("2"));
+    assertThat(handles.size()).isEqualTo(1);
+    assertThat(cache.putIfAbsent("a", new StringBuilder("3"))).isFalse();
+    assertThat(handles.size()).isEqualTo(1);
+    cache.remove("a");
+    assertThat(handles.size()).isZero();
+    cache.put("b", new StringBuilder());
+    cache.put("c", new StringBuilder());
+    cache.clear();
+    assertThat(handles.size()).isZero();
+  }
+
+  @Test
+  void equalKeysThatCannotBeSerialisedFindTheSameEntry() {
+    KeyspaceCache<Handle, StringBuilder> cache = cache();
+    StringBuilder value = new StringBuilder("v");
+    cache.put(new Handle("x"), value);
+    assertThat(cache.get(new Handle("x"))).isSameAs(value);
+    assertThat(cache.iterator().next().getKey()).isEqualTo(new Handle("x"));
+    assertThat(cache.remove(new Handle("x"))).isTrue();
+    assertThat(cache.containsKey(new Handle("x"))).isFalse();
+  }
+}
