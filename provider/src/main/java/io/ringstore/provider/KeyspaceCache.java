@@ -551,9 +551,8 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
 
   /** The value of a record read for {@code key}; siblings are resolved and the resolution written back. */
   @Nullable V resolvedValue(Bytes key, StoredRecord record) {
-    List<Sibling> siblings = record.siblings();
-    if (siblings.size() == 1) {
-      Bytes value = siblings.get(0).value();
+    if (!record.hasSiblings()) {
+      Bytes value = record.soleValue();
       return value == null ? null : codec.decodeValue(value);
     }
     V resolved = values.valueOf(record);

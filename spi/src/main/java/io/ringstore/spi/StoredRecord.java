@@ -35,6 +35,9 @@ public final class StoredRecord {
   private final long expiresAtMillis;
   private final long timestamp;
   private final boolean tombstone;
+  // the value of the only sibling, kept beside the list so that a plain read takes one hop less
+  private final @Nullable Bytes soleValue;
+  private final boolean hasSiblings;
 
   private StoredRecord(VectorClock clock, List<Sibling> siblings, long expiresAtMillis) {
     this.clock = clock;
@@ -48,6 +51,8 @@ public final class StoredRecord {
     }
     this.timestamp = newest;
     this.tombstone = allTombstones;
+    this.hasSiblings = siblings.size() > 1;
+    this.soleValue = hasSiblings ? null : siblings.get(0).value();
   }
 
   /**
@@ -183,7 +188,15 @@ public final class StoredRecord {
 
   /** Whether there is more than one value. */
   public boolean hasSiblings() {
-    return siblings.size() > 1;
+    return hasSiblings;
+  }
+
+  /**
+   * The value when the record has exactly one sibling; {@code null} when that sibling is a
+   * tombstone or when there are several (see {@link #hasSiblings()}).
+   */
+  public @Nullable Bytes soleValue() {
+    return soleValue;
   }
 
   /** The one value when there is no conflict; else the value of the newest sibling. */

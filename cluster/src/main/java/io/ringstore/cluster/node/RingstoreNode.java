@@ -78,7 +78,7 @@ public final class RingstoreNode implements AutoCloseable {
         throw new IllegalStateException("keyspace '" + name + "' is already open on node " + nodeId());
       }
       StorageEngine engine = factory.open(engineSettings);
-      return new Coordinator(nodeId(), settings, new Replica(engine), () -> ring, hlc, options.env().clock());
+      return new Coordinator(nodeId(), settings, new Replica(engine), () -> ring, hlc);
     });
   }
 

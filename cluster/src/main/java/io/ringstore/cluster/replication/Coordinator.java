@@ -11,7 +11,6 @@ import io.ringstore.spi.QuorumNotReachedException;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.VectorClock;
-import io.ringstore.spi.env.Clock;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -41,16 +40,14 @@ public final class Coordinator {
   private final Replica local;
   private final Supplier<RingSnapshot> ring;
   private final HybridLogicalClock hlc;
-  private final Clock clock;
 
   public Coordinator(String nodeId, KeyspaceSettings settings, Replica local, Supplier<RingSnapshot> ring,
-      HybridLogicalClock hlc, Clock clock) {
+      HybridLogicalClock hlc) {
     this.nodeId = nodeId;
     this.settings = settings;
     this.local = local;
     this.ring = ring;
     this.hlc = hlc;
-    this.clock = clock;
   }
 
   /** The keyspace's settings. */
@@ -112,7 +109,10 @@ public final class Coordinator {
   private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
     // A plain write descends everything this coordinator has seen of the key.
     VectorClock context = current == null ? VectorClock.EMPTY : current.clock();
-    StoredRecord next = StoredRecord.write(current, context, nodeId, hlc.now(), value, expiresAtMillis, clock.millis());
+    // One clock read per write: the clock entry's stamp is the wall-time part of the HLC timestamp.
+    long timestamp = hlc.now();
+    StoredRecord next = StoredRecord.write(current, context, nodeId, timestamp, value, expiresAtMillis,
+        HybridLogicalClock.millisOf(timestamp));
     if (next.siblings().size() > settings.maxSiblings()) {
       throw new LimitExceededException(String.format(
           "cache '%s': a write to key %s would keep %d sibling values, past the bound maxSiblings = %d",

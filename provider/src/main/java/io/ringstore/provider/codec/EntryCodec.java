@@ -42,7 +42,8 @@ public final class EntryCodec<K, V> {
   private final @Nullable ReferenceTable<V> references;
   private final @Nullable KeyTable<K> internedKeys;
   private final @Nullable CodecMemo keyMemo;
-  private final @Nullable CodecMemo valueMemo;
+  // whether values of the built-in codec's immutable types are remembered on their stored bytes
+  private final boolean memoizeValues;
   private final int maxKeyBytes;
   private final int maxValueBytes;
 
@@ -62,8 +63,7 @@ public final class EntryCodec<K, V> {
     this.references = references;
     this.internedKeys = references != null && keyCodec instanceof TaggedCodec ? new KeyTable<>() : null;
     this.keyMemo = keyCodec instanceof TaggedCodec ? new CodecMemo() : null;
-    this.valueMemo = references == null && valueCodec instanceof TaggedCodec
-        ? (keyMemo != null && keyCodec == valueCodec ? keyMemo : new CodecMemo()) : null;
+    this.memoizeValues = references == null && valueCodec instanceof TaggedCodec;
     this.maxKeyBytes = maxKeyBytes;
     this.maxValueBytes = maxValueBytes;
   }
@@ -153,7 +153,9 @@ public final class EntryCodec<K, V> {
    */
   public Bytes encodeValue(V value) {
     if (references != null) {
-      return references.hold(value);
+      Bytes handle = references.hold(value);
+      handle.rememberDecoded(value); // the reference itself: a read of this stored handle needs no table look-up
+      return handle;
     }
     byte[] bytes;
     try {
@@ -166,27 +168,28 @@ public final class EntryCodec<K, V> {
       throw new IllegalArgumentException("cache '" + cacheName + "': a value of class " + value.getClass().getName() + " encodes to "
           + bytes.length + " bytes, past the bound maxValueBytes = " + maxValueBytes);
     }
-    return Bytes.of(bytes);
+    Bytes encoded = Bytes.of(bytes);
+    if (memoizeValues && CodecMemo.memoizable(value.getClass())) {
+      // An immutable value: readers of this stored instance may share it instead of decoding a copy.
+      encoded.rememberDecoded(value);
+    }
+    return encoded;
   }
 
   /** The value stored as {@code bytes}; {@code null} only for a released store-by-reference handle. */
+  @SuppressWarnings("unchecked")
   public @Nullable V decodeValue(Bytes bytes) {
+    Object known = bytes.decoded();
+    if (known != null) {
+      return (V) known;
+    }
     if (references != null) {
       return references.get(bytes);
     }
-    CodecMemo memo = valueMemo;
-    if (memo != null) {
-      Object known = memo.decodedValue(bytes);
-      if (known != null) {
-        @SuppressWarnings("unchecked")
-        V value = (V) known;
-        return value;
-      }
-    }
     try {
       V value = valueCodec.decode(bytes.unsafeArray());
-      if (memo != null && CodecMemo.memoizable(value.getClass())) {
-        memo.rememberValue(bytes, value);
+      if (memoizeValues && CodecMemo.memoizable(value.getClass())) {
+        bytes.rememberDecoded(value);
       }
       return value;
     } catch (RuntimeException e) {
