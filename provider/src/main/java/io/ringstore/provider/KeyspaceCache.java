@@ -87,6 +87,8 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   private final CacheParts<K, V> parts;
   private final Coordinator coordinator;
   private final boolean plainReads;
+  // N = 1: a read reaches the key's coordinating replica itself
+  private final boolean soleReplica;
   private final CacheBulk<K, V> bulk;
 
   private volatile boolean statisticsEnabled;
@@ -111,6 +113,7 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     this.bulk = new CacheBulk<>(this);
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     this.coordinator = parts.openKeyspace(new EngineRemovals<>(this));
+    this.soleReplica = coordinator.settings().replicationFactor() == 1;
   }
 
   // ---- single-key operations ----
@@ -173,6 +176,23 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
 
   @Override
   public boolean putIfAbsent(K key, V value) {
+    if (soleReplica) {
+      // The cache-aside race's common case, a key that is present, answered by a read: with one
+      // replica the read sees the coordinating replica itself, so "present" is as true as the
+      // atomic path would find it, and a present key is left untouched (no writer call, no event,
+      // no expiry change) either way. Anything else takes the atomic path.
+      checkOpen();
+      requireNonNull(key, "key");
+      requireNonNull(value, "value");
+      long start = startTimer();
+      StoredRecord record = read(codec.encodeKey(key));
+      if (record != null && !record.isTombstone() && !record.hasSiblings()) {
+        if (start != NO_TIMER) {
+          recordHitOrMiss(true);
+        }
+        return false;
+      }
+    }
     return write(Kind.PUT_IF_ABSENT, key, value, HIT_OR_MISS).stored;
   }
 

@@ -38,6 +38,8 @@ public final class StoredRecord {
   // the value of the only sibling, kept beside the list so that a plain read takes one hop less
   private final @Nullable Bytes soleValue;
   private final boolean hasSiblings;
+  // weightBytes without the key, computed once: byte counters ask for it on every write
+  private final long weightWithoutKeyBytes;
 
   private StoredRecord(VectorClock clock, List<Sibling> siblings, long expiresAtMillis) {
     this.clock = clock;
@@ -45,10 +47,13 @@ public final class StoredRecord {
     this.expiresAtMillis = expiresAtMillis;
     long newest = Long.MIN_VALUE;
     boolean allTombstones = true;
+    long weight = ENTRY_OVERHEAD_BYTES + 16L * clock.size();
     for (Sibling s : siblings) {
       newest = Math.max(newest, s.timestamp());
       allTombstones &= s.isTombstone();
+      weight += s.weightBytes();
     }
+    this.weightWithoutKeyBytes = weight;
     this.timestamp = newest;
     this.tombstone = allTombstones;
     this.hasSiblings = siblings.size() > 1;
@@ -239,11 +244,7 @@ public final class StoredRecord {
 
   /** The bytes this record takes in a byte-bounded engine under a key of {@code keyBytes} bytes. */
   public long weightBytes(int keyBytes) {
-    long w = ENTRY_OVERHEAD_BYTES + keyBytes + 16L * clock.size();
-    for (Sibling s : siblings) {
-      w += s.weightBytes();
-    }
-    return w;
+    return weightWithoutKeyBytes + keyBytes;
   }
 
   /** Equality of clock, siblings and expiry. */

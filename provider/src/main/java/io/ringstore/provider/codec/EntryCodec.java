@@ -41,7 +41,6 @@ public final class EntryCodec<K, V> {
   private final Codec<V> valueCodec;
   private final @Nullable ReferenceTable<V> references;
   private final @Nullable KeyTable<K> internedKeys;
-  private final @Nullable CodecMemo keyMemo;
   // whether values of the built-in codec's immutable types are remembered on their stored bytes
   private final boolean memoizeValues;
   private final int maxKeyBytes;
@@ -62,7 +61,6 @@ public final class EntryCodec<K, V> {
     this.valueCodec = valueCodec;
     this.references = references;
     this.internedKeys = references != null && keyCodec instanceof TaggedCodec ? new KeyTable<>() : null;
-    this.keyMemo = keyCodec instanceof TaggedCodec ? new CodecMemo() : null;
     this.memoizeValues = references == null && valueCodec instanceof TaggedCodec;
     this.maxKeyBytes = maxKeyBytes;
     this.maxValueBytes = maxValueBytes;
@@ -100,17 +98,6 @@ public final class EntryCodec<K, V> {
 
   /** The bytes of {@code key}. */
   public Bytes encodeKey(K key) {
-    CodecMemo memo = keyMemo;
-    if (memo != null && CodecMemo.memoizable(key.getClass())) {
-      int hash = key.hashCode();
-      Bytes known = memo.encodedKey(key, hash);
-      if (known != null) {
-        return known;
-      }
-      Bytes bytes = encodeKeyBytes(key);
-      memo.rememberKey(key, hash, bytes);
-      return bytes;
-    }
     if (internedKeys != null && !(key instanceof Serializable)) {
       return internedKeys.intern(key);
     }
@@ -169,7 +156,7 @@ public final class EntryCodec<K, V> {
           + bytes.length + " bytes, past the bound maxValueBytes = " + maxValueBytes);
     }
     Bytes encoded = Bytes.of(bytes);
-    if (memoizeValues && CodecMemo.memoizable(value.getClass())) {
+    if (memoizeValues && Immutables.isImmutable(value.getClass())) {
       // An immutable value: readers of this stored instance may share it instead of decoding a copy.
       encoded.rememberDecoded(value);
     }
@@ -188,7 +175,7 @@ public final class EntryCodec<K, V> {
     }
     try {
       V value = valueCodec.decode(bytes.unsafeArray());
-      if (memoizeValues && CodecMemo.memoizable(value.getClass())) {
+      if (memoizeValues && Immutables.isImmutable(value.getClass())) {
         bytes.rememberDecoded(value);
       }
       return value;
