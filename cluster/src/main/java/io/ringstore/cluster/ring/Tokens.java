@@ -20,6 +20,7 @@ public final class Tokens {
     return murmur3(key.unsafeArray());
   }
 
+  @SuppressWarnings("fallthrough") // the tail switch falls through by design, as in the reference code
   static long murmur3(byte[] data) {
     int len = data.length;
     int blocks = len / 16;
