@@ -65,11 +65,8 @@ public final class RingstoreNode implements AutoCloseable {
    */
   public Coordinator openKeyspace(KeyspaceSettings settings) {
     checkOpen();
-    if (!ring.isSingleMember() || settings.replicationFactor() != 1) {
-      // replicationFactor above the member count is allowed (Dynamo: preference lists shrink),
-      // but writes then need remote replicas, which this node has no transport for yet.
-      LOG.log(Level.DEBUG, () -> "keyspace " + settings.name() + " asks N = " + settings.replicationFactor());
-    }
+    // N above the member count is allowed (Dynamo: preference lists shrink); the coordinator
+    // refuses operations whose quorum the shrunken list cannot meet.
     StorageEngineFactory factory = StorageEngineFactory.named(settings.storageEngine(), options.classLoader());
     EngineSettings engineSettings = new EngineSettings(settings.name(), settings.maxEntries(), settings.maxBytes(),
         settings.evictionPolicy(), options.env(), settings.removalListener(), settings.engineOptions());
