@@ -41,6 +41,30 @@ public final class StoredRecord {
   // weightBytes without the key, computed once: byte counters ask for it on every write
   private final long weightWithoutKeyBytes;
 
+  /** A record of the one sibling {@code sole}: nothing to scan, every derived field is known. */
+  private StoredRecord(VectorClock clock, Sibling sole, long expiresAtMillis) {
+    this.clock = clock;
+    this.siblings = List.of(sole);
+    this.expiresAtMillis = expiresAtMillis;
+    this.weightWithoutKeyBytes = ENTRY_OVERHEAD_BYTES + 16L * clock.size() + sole.weightBytes();
+    this.timestamp = sole.timestamp();
+    this.tombstone = sole.isTombstone();
+    this.hasSiblings = false;
+    this.soleValue = sole.value();
+  }
+
+  /** A record with the derived fields of {@code from} (same siblings and clock size), another expiry. */
+  private StoredRecord(StoredRecord from, long expiresAtMillis) {
+    this.clock = from.clock;
+    this.siblings = from.siblings;
+    this.expiresAtMillis = expiresAtMillis;
+    this.weightWithoutKeyBytes = from.weightWithoutKeyBytes;
+    this.timestamp = from.timestamp;
+    this.tombstone = from.tombstone;
+    this.hasSiblings = from.hasSiblings;
+    this.soleValue = from.soleValue;
+  }
+
   private StoredRecord(VectorClock clock, List<Sibling> siblings, long expiresAtMillis) {
     this.clock = clock;
     this.siblings = siblings;
@@ -110,19 +134,22 @@ public final class StoredRecord {
     Sibling written = new Sibling(dot, timestamp, value);
     VectorClock clock = base.advance(dot, stampMillis);
     if (current == null) {
-      return new StoredRecord(clock, List.of(written), expiresAtMillis);
+      return new StoredRecord(clock, written, expiresAtMillis);
     }
+    List<Sibling> siblings = current.siblings;
     List<Sibling> kept = null;
-    for (Sibling s : current.siblings) {
+    // indexed: the lists are List.of copies (random access), and this is every put's path
+    for (int i = 0, n = siblings.size(); i < n; i++) {
+      Sibling s = siblings.get(i);
       if (!context.covers(s.dot())) {
         if (kept == null) {
-          kept = new ArrayList<>(current.siblings.size() + 1);
+          kept = new ArrayList<>(n + 1);
         }
         kept.add(s);
       }
     }
     if (kept == null) {
-      return new StoredRecord(clock, List.of(written), expiresAtMillis);
+      return new StoredRecord(clock, written, expiresAtMillis);
     }
     kept.add(written);
     return new StoredRecord(clock, List.copyOf(kept), Math.max(expiresAtMillis, current.expiresAtMillis));
@@ -178,7 +205,7 @@ public final class StoredRecord {
 
   /** This record with another absolute expiry (an access that renews or shortens the entry's life). */
   public StoredRecord withExpiry(long newExpiresAtMillis) {
-    return newExpiresAtMillis == expiresAtMillis ? this : new StoredRecord(clock, siblings, newExpiresAtMillis);
+    return newExpiresAtMillis == expiresAtMillis ? this : new StoredRecord(this, newExpiresAtMillis);
   }
 
   /** The causal context: every write this record has seen. */

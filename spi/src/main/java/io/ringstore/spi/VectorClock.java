@@ -81,7 +81,7 @@ public final class VectorClock {
 
   /** How many writes of {@code actor} this clock has seen (0 if none). */
   public long counter(String actor) {
-    int i = Arrays.binarySearch(actors, actor);
+    int i = indexOf(actor);
     return i >= 0 ? counters[i] : 0;
   }
 
@@ -98,10 +98,14 @@ public final class VectorClock {
   /** This clock having also seen {@code dot}, stamped at {@code stampMillis}. */
   public VectorClock advance(Dot dot, long stampMillis) {
     requireNonNull(dot, "dot");
-    int i = Arrays.binarySearch(actors, dot.actor());
+    int i = indexOf(dot.actor());
     if (i >= 0) {
       if (counters[i] >= dot.counter()) {
         return this;
+      }
+      if (actors.length == 1) {
+        // the common clock of a single-node store: build the two one-element arrays directly
+        return new VectorClock(actors, new long[] {dot.counter()}, new long[] {Math.max(stampsMillis[0], stampMillis)});
       }
       long[] newCounters = counters.clone();
       long[] newStamps = stampsMillis.clone();
@@ -124,6 +128,18 @@ public final class VectorClock {
     System.arraycopy(counters, at, c, at + 1, n - at);
     System.arraycopy(stampsMillis, at, s, at + 1, n - at);
     return new VectorClock(a, c, s);
+  }
+
+  /**
+   * The index of {@code actor}'s entry, or {@code -(insertion point) - 1} as
+   * {@link Arrays#binarySearch}. A one-entry clock, the common case, is answered by
+   * {@code equals} (which short-cuts on the identical node-id string) without a comparison.
+   */
+  private int indexOf(String actor) {
+    if (actors.length == 1 && actors[0].equals(actor)) {
+      return 0;
+    }
+    return Arrays.binarySearch(actors, actor);
   }
 
   /** How this clock relates to {@code other}. */
