@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * nothing else. This is the path of JCache's default (unbounded) caches, so it is kept as short
  * as the map itself: a read is one {@code map.get}, plus one clock read only when the record has
  * an expiry; it takes no lock, allocates nothing and touches no counter. A write is one
- * {@code map.compute} and one {@link LongAdder} update for the byte count.
+ * {@code map.compute} that runs the caller's {@link RecordUpdate} itself (no wrapper per write).
  *
- * <p>Invariants: {@code weightBytes} is the sum of {@link StoredRecord#weightBytes} over the map
- * once no compute is running (it is changed only inside the map's per-key compute).
+ * <p>The byte count is therefore not kept as writes happen: {@link #stats()} sums
+ * {@link StoredRecord#weightBytes} over the map, which costs a walk of the map (stats are read
+ * rarely; writes are the hot path). Once no compute is running the sum is exact.
  *
  * <p>Thread-safety: thread-safe; operations on different keys run in parallel.
  */
@@ -36,7 +37,6 @@ final class UnboundedStore implements Store {
   private final RemovalListener removalListener;
 
   // counters, updated concurrently
-  private final LongAdder weightBytes = new LongAdder();
   private final LongAdder expirations = new LongAdder();
 
   UnboundedStore(EngineSettings settings) {
@@ -56,24 +56,13 @@ final class UnboundedStore implements Store {
 
   @Override
   public @Nullable StoredRecord compute(Bytes key, RecordUpdate update) {
-    return map.compute(key, (k, current) -> {
-      StoredRecord next = update.apply(k, current);
-      if (next != current) {
-        long delta = (next == null ? 0 : next.weightBytes(k.length()))
-            - (current == null ? 0 : current.weightBytes(k.length()));
-        if (delta != 0) {
-          weightBytes.add(delta);
-        }
-      }
-      return next;
-    });
+    return map.compute(key, update);
   }
 
   /** Removes {@code record} if it is still what {@code key} holds, and reports it as expired. */
   private void expire(Bytes key, StoredRecord record) {
     // remove(key, value) compares by equals: an equal record has the same weight and expiry.
     if (map.remove(key, record)) {
-      weightBytes.add(-record.weightBytes(key.length()));
       expirations.increment();
       removalListener.onRemoval(key, record, RemovalCause.EXPIRED);
     }
@@ -86,17 +75,16 @@ final class UnboundedStore implements Store {
 
   @Override
   public void clear() {
-    for (Bytes key : map.keySet()) {
-      map.computeIfPresent(key, (k, current) -> {
-        weightBytes.add(-current.weightBytes(k.length()));
-        return null;
-      });
-    }
+    map.clear();
   }
 
   @Override
   public EngineStats stats() {
-    return new EngineStats(map.mappingCount(), weightBytes.sum(), 0, expirations.sum());
+    long weightBytes = 0;
+    for (Map.Entry<Bytes, StoredRecord> e : map.entrySet()) {
+      weightBytes += e.getValue().weightBytes(e.getKey().length());
+    }
+    return new EngineStats(map.mappingCount(), weightBytes, 0, expirations.sum());
   }
 
   /** Walks the map, dropping (and expiring) records whose time has passed. */
