@@ -23,16 +23,16 @@ import java.util.TreeMap;
 public final class VectorClock {
 
   /** The clock that has seen nothing. */
-  public static final VectorClock EMPTY = new VectorClock(new String[0], new long[0], new long[0]);
+  public static final VectorClock EMPTY = new VectorClock(new String[0], new long[0]);
 
   private final String[] actors;
-  private final long[] counters;
-  private final long[] stampsMillis;
+  // entry i's counter at [2i], its stamp (wall millis) at [2i + 1]: one array per clock, so that
+  // advancing a clock (every write) copies one array, not two
+  private final long[] entries;
 
-  private VectorClock(String[] actors, long[] counters, long[] stampsMillis) {
+  private VectorClock(String[] actors, long[] entries) {
     this.actors = actors;
-    this.counters = counters;
-    this.stampsMillis = stampsMillis;
+    this.entries = entries;
   }
 
   /** A clock of one entry. */
@@ -44,7 +44,7 @@ public final class VectorClock {
   public static VectorClock of(Map<String, Long> counters) {
     var sorted = new TreeMap<>(counters);
     String[] actors = new String[sorted.size()];
-    long[] values = new long[sorted.size()];
+    long[] values = new long[2 * sorted.size()];
     int i = 0;
     for (var e : sorted.entrySet()) {
       if (e.getKey().isEmpty()) {
@@ -54,9 +54,9 @@ public final class VectorClock {
         throw new IllegalArgumentException("vector clock counter for '" + e.getKey() + "' = " + e.getValue() + "; need >= 1");
       }
       actors[i] = e.getKey();
-      values[i++] = e.getValue();
+      values[2 * i++] = e.getValue();
     }
-    return new VectorClock(actors, values, new long[actors.length]);
+    return new VectorClock(actors, values);
   }
 
   /** The number of actors this clock has seen. */
@@ -71,18 +71,18 @@ public final class VectorClock {
 
   /** The counter of entry {@code index}. */
   public long counterAt(int index) {
-    return counters[index];
+    return entries[2 * index];
   }
 
   /** The wall millis at which entry {@code index} last advanced. */
   public long stampMillisAt(int index) {
-    return stampsMillis[index];
+    return entries[2 * index + 1];
   }
 
   /** How many writes of {@code actor} this clock has seen (0 if none). */
   public long counter(String actor) {
     int i = indexOf(actor);
-    return i >= 0 ? counters[i] : 0;
+    return i >= 0 ? entries[2 * i] : 0;
   }
 
   /** Whether this clock has seen the write named by {@code dot}. */
@@ -100,34 +100,30 @@ public final class VectorClock {
     requireNonNull(dot, "dot");
     int i = indexOf(dot.actor());
     if (i >= 0) {
-      if (counters[i] >= dot.counter()) {
+      if (entries[2 * i] >= dot.counter()) {
         return this;
       }
       if (actors.length == 1) {
-        // the common clock of a single-node store: build the two one-element arrays directly
-        return new VectorClock(actors, new long[] {dot.counter()}, new long[] {Math.max(stampsMillis[0], stampMillis)});
+        // the common clock of a single-node store: build its one entry directly
+        return new VectorClock(actors, new long[] {dot.counter(), Math.max(entries[1], stampMillis)});
       }
-      long[] newCounters = counters.clone();
-      long[] newStamps = stampsMillis.clone();
-      newCounters[i] = dot.counter();
-      newStamps[i] = Math.max(newStamps[i], stampMillis);
-      return new VectorClock(actors, newCounters, newStamps);
+      long[] e = entries.clone();
+      e[2 * i] = dot.counter();
+      e[2 * i + 1] = Math.max(e[2 * i + 1], stampMillis);
+      return new VectorClock(actors, e);
     }
     int at = -i - 1;
     int n = actors.length;
     String[] a = new String[n + 1];
-    long[] c = new long[n + 1];
-    long[] s = new long[n + 1];
+    long[] e = new long[2 * (n + 1)];
     System.arraycopy(actors, 0, a, 0, at);
-    System.arraycopy(counters, 0, c, 0, at);
-    System.arraycopy(stampsMillis, 0, s, 0, at);
+    System.arraycopy(entries, 0, e, 0, 2 * at);
     a[at] = dot.actor();
-    c[at] = dot.counter();
-    s[at] = stampMillis;
+    e[2 * at] = dot.counter();
+    e[2 * at + 1] = stampMillis;
     System.arraycopy(actors, at, a, at + 1, n - at);
-    System.arraycopy(counters, at, c, at + 1, n - at);
-    System.arraycopy(stampsMillis, at, s, at + 1, n - at);
-    return new VectorClock(a, c, s);
+    System.arraycopy(entries, 2 * at, e, 2 * at + 2, 2 * (n - at));
+    return new VectorClock(a, e);
   }
 
   /**
@@ -164,9 +160,9 @@ public final class VectorClock {
         otherAhead = true;
         j++;
       } else {
-        if (counters[i] > other.counters[j]) {
+        if (entries[2 * i] > other.entries[2 * j]) {
           thisAhead = true;
-        } else if (counters[i] < other.counters[j]) {
+        } else if (entries[2 * i] < other.entries[2 * j]) {
           otherAhead = true;
         }
         i++;
@@ -195,8 +191,7 @@ public final class VectorClock {
     }
     int n = actors.length + other.actors.length;
     String[] a = new String[n];
-    long[] c = new long[n];
-    long[] s = new long[n];
+    long[] e = new long[2 * n];
     int i = 0;
     int j = 0;
     int k = 0;
@@ -204,19 +199,19 @@ public final class VectorClock {
       int cmp = i == actors.length ? 1 : j == other.actors.length ? -1 : actors[i].compareTo(other.actors[j]);
       if (cmp < 0) {
         a[k] = actors[i];
-        c[k] = counters[i];
-        s[k++] = stampsMillis[i++];
+        e[2 * k] = entries[2 * i];
+        e[2 * k++ + 1] = entries[2 * i++ + 1];
       } else if (cmp > 0) {
         a[k] = other.actors[j];
-        c[k] = other.counters[j];
-        s[k++] = other.stampsMillis[j++];
+        e[2 * k] = other.entries[2 * j];
+        e[2 * k++ + 1] = other.entries[2 * j++ + 1];
       } else {
         a[k] = actors[i];
-        c[k] = Math.max(counters[i], other.counters[j]);
-        s[k++] = Math.max(stampsMillis[i++], other.stampsMillis[j++]);
+        e[2 * k] = Math.max(entries[2 * i], other.entries[2 * j]);
+        e[2 * k++ + 1] = Math.max(entries[2 * i++ + 1], other.entries[2 * j++ + 1]);
       }
     }
-    return k == n ? new VectorClock(a, c, s) : new VectorClock(Arrays.copyOf(a, k), Arrays.copyOf(c, k), Arrays.copyOf(s, k));
+    return k == n ? new VectorClock(a, e) : new VectorClock(Arrays.copyOf(a, k), Arrays.copyOf(e, 2 * k));
   }
 
   /**
@@ -236,39 +231,53 @@ public final class VectorClock {
     }
     // newest first; keep the first maxEntries
     Arrays.sort(order, (x, y) -> {
-      int byStamp = Long.compare(stampsMillis[y], stampsMillis[x]);
+      int byStamp = Long.compare(entries[2 * y + 1], entries[2 * x + 1]);
       return byStamp != 0 ? byStamp : actors[y].compareTo(actors[x]);
     });
     Integer[] kept = Arrays.copyOf(order, maxEntries);
     Arrays.sort(kept);
     String[] a = new String[maxEntries];
-    long[] c = new long[maxEntries];
-    long[] s = new long[maxEntries];
+    long[] e = new long[2 * maxEntries];
     for (int k = 0; k < maxEntries; k++) {
       a[k] = actors[kept[k]];
-      c[k] = counters[kept[k]];
-      s[k] = stampsMillis[kept[k]];
+      e[2 * k] = entries[2 * kept[k]];
+      e[2 * k + 1] = entries[2 * kept[k] + 1];
     }
-    return new VectorClock(a, c, s);
+    return new VectorClock(a, e);
   }
 
   /** Equality of the causal content (actors and counters); stamps are bookkeeping and ignored. */
   @Override
   public boolean equals(Object other) {
-    return this == other
-        || (other instanceof VectorClock that && Arrays.equals(actors, that.actors) && Arrays.equals(counters, that.counters));
+    if (this == other) {
+      return true;
+    }
+    if (!(other instanceof VectorClock that) || !Arrays.equals(actors, that.actors)) {
+      return false;
+    }
+    for (int i = 0; i < actors.length; i++) {
+      if (entries[2 * i] != that.entries[2 * i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(actors) + Arrays.hashCode(counters);
+    // the actors' hash and the counters' hash as Arrays.hashCode would give them
+    int countersHash = 1;
+    for (int i = 0; i < actors.length; i++) {
+      countersHash = 31 * countersHash + Long.hashCode(entries[2 * i]);
+    }
+    return 31 * Arrays.hashCode(actors) + countersHash;
   }
 
   @Override
   public String toString() {
     StringBuilder text = new StringBuilder("{");
     for (int i = 0; i < actors.length; i++) {
-      text.append(i == 0 ? "" : ", ").append(actors[i]).append('=').append(counters[i]);
+      text.append(i == 0 ? "" : ", ").append(actors[i]).append('=').append(entries[2 * i]);
     }
     return text.append('}').toString();
   }
