@@ -133,7 +133,10 @@ public final class StoredRecord {
     Dot dot = base.nextDot(actor);
     Sibling written = new Sibling(dot, timestamp, value);
     VectorClock clock = base.advance(dot, stampMillis);
-    if (current == null) {
+    if (current == null || context == current.clock) {
+      // Nothing held, or the writer's context is the held clock itself (a coordinator's plain
+      // write), which covers every held sibling by the invariant: the write replaces them all,
+      // and the siblings need not be visited at all.
       return new StoredRecord(clock, written, expiresAtMillis);
     }
     List<Sibling> siblings = current.siblings;
