@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A version vector: for each actor (a node that coordinates writes), how many of its writes a
@@ -26,13 +27,58 @@ public final class VectorClock {
   public static final VectorClock EMPTY = new VectorClock(new String[0], new long[0]);
 
   private final String[] actors;
-  // entry i's counter at [2i], its stamp (wall millis) at [2i + 1]: one array per clock, so that
-  // advancing a clock (every write) copies one array, not two
-  private final long[] entries;
+  // Entry i's counter at [2i], its stamp (wall millis) at [2i + 1]: one array per clock, so that
+  // advancing a clock copies one array, not two. Null for a one-entry clock (the clock of every
+  // key of a single-node store), whose entry is held in counter0 and stamp0: advancing it, on
+  // every write, allocates the clock object alone.
+  private final long @Nullable [] entries;
+  private final long counter0;
+  private final long stamp0;
 
   private VectorClock(String[] actors, long[] entries) {
     this.actors = actors;
-    this.entries = entries;
+    if (actors.length == 1) {
+      this.entries = null;
+      this.counter0 = entries[0];
+      this.stamp0 = entries[1];
+    } else {
+      this.entries = entries;
+      this.counter0 = 0;
+      this.stamp0 = 0;
+    }
+  }
+
+  /** A one-entry clock. */
+  private VectorClock(String[] actors, long counter0, long stamp0) {
+    this.actors = actors;
+    this.entries = null;
+    this.counter0 = counter0;
+    this.stamp0 = stamp0;
+  }
+
+  /** The counter of entry {@code i} (in range). */
+  private long counterOf(int i) {
+    long[] e = entries;
+    return e == null ? counter0 : e[2 * i];
+  }
+
+  /** The stamp of entry {@code i} (in range). */
+  private long stampOf(int i) {
+    long[] e = entries;
+    return e == null ? stamp0 : e[2 * i + 1];
+  }
+
+  /** Fails as an array access out of range would, for {@link #counterAt} and {@link #stampMillisAt}. */
+  private void checkIndex(int index) {
+    if (index < 0 || index >= actors.length) {
+      throw new ArrayIndexOutOfBoundsException("Index " + index + " out of bounds for length " + actors.length);
+    }
+  }
+
+  /** The entries as one interleaved array (a new one for a one-entry clock; never to be written). */
+  private long[] entryArray() {
+    long[] e = entries;
+    return e == null ? new long[] {counter0, stamp0} : e;
   }
 
   /** A clock of one entry. */
@@ -71,18 +117,20 @@ public final class VectorClock {
 
   /** The counter of entry {@code index}. */
   public long counterAt(int index) {
-    return entries[2 * index];
+    checkIndex(index);
+    return counterOf(index);
   }
 
   /** The wall millis at which entry {@code index} last advanced. */
   public long stampMillisAt(int index) {
-    return entries[2 * index + 1];
+    checkIndex(index);
+    return stampOf(index);
   }
 
   /** How many writes of {@code actor} this clock has seen (0 if none). */
   public long counter(String actor) {
     int i = indexOf(actor);
-    return i >= 0 ? entries[2 * i] : 0;
+    return i >= 0 ? counterOf(i) : 0;
   }
 
   /** Whether this clock has seen the write named by {@code dot}. */
@@ -100,14 +148,14 @@ public final class VectorClock {
     requireNonNull(dot, "dot");
     int i = indexOf(dot.actor());
     if (i >= 0) {
-      if (entries[2 * i] >= dot.counter()) {
+      if (counterOf(i) >= dot.counter()) {
         return this;
       }
       if (actors.length == 1) {
         // the common clock of a single-node store: build its one entry directly
-        return new VectorClock(actors, new long[] {dot.counter(), Math.max(entries[1], stampMillis)});
+        return new VectorClock(actors, dot.counter(), Math.max(stamp0, stampMillis));
       }
-      long[] e = entries.clone();
+      long[] e = entryArray().clone();
       e[2 * i] = dot.counter();
       e[2 * i + 1] = Math.max(e[2 * i + 1], stampMillis);
       return new VectorClock(actors, e);
@@ -117,12 +165,13 @@ public final class VectorClock {
     String[] a = new String[n + 1];
     long[] e = new long[2 * (n + 1)];
     System.arraycopy(actors, 0, a, 0, at);
-    System.arraycopy(entries, 0, e, 0, 2 * at);
+    long[] mine = entryArray();
+    System.arraycopy(mine, 0, e, 0, 2 * at);
     a[at] = dot.actor();
     e[2 * at] = dot.counter();
     e[2 * at + 1] = stampMillis;
     System.arraycopy(actors, at, a, at + 1, n - at);
-    System.arraycopy(entries, 2 * at, e, 2 * at + 2, 2 * (n - at));
+    System.arraycopy(mine, 2 * at, e, 2 * at + 2, 2 * (n - at));
     return new VectorClock(a, e);
   }
 
@@ -160,9 +209,9 @@ public final class VectorClock {
         otherAhead = true;
         j++;
       } else {
-        if (entries[2 * i] > other.entries[2 * j]) {
+        if (counterOf(i) > other.counterOf(j)) {
           thisAhead = true;
-        } else if (entries[2 * i] < other.entries[2 * j]) {
+        } else if (counterOf(i) < other.counterOf(j)) {
           otherAhead = true;
         }
         i++;
@@ -199,16 +248,16 @@ public final class VectorClock {
       int cmp = i == actors.length ? 1 : j == other.actors.length ? -1 : actors[i].compareTo(other.actors[j]);
       if (cmp < 0) {
         a[k] = actors[i];
-        e[2 * k] = entries[2 * i];
-        e[2 * k++ + 1] = entries[2 * i++ + 1];
+        e[2 * k] = counterOf(i);
+        e[2 * k++ + 1] = stampOf(i++);
       } else if (cmp > 0) {
         a[k] = other.actors[j];
-        e[2 * k] = other.entries[2 * j];
-        e[2 * k++ + 1] = other.entries[2 * j++ + 1];
+        e[2 * k] = other.counterOf(j);
+        e[2 * k++ + 1] = other.stampOf(j++);
       } else {
         a[k] = actors[i];
-        e[2 * k] = Math.max(entries[2 * i], other.entries[2 * j]);
-        e[2 * k++ + 1] = Math.max(entries[2 * i++ + 1], other.entries[2 * j++ + 1]);
+        e[2 * k] = Math.max(counterOf(i), other.counterOf(j));
+        e[2 * k++ + 1] = Math.max(stampOf(i++), other.stampOf(j++));
       }
     }
     return k == n ? new VectorClock(a, e) : new VectorClock(Arrays.copyOf(a, k), Arrays.copyOf(e, 2 * k));
@@ -231,7 +280,7 @@ public final class VectorClock {
     }
     // newest first; keep the first maxEntries
     Arrays.sort(order, (x, y) -> {
-      int byStamp = Long.compare(entries[2 * y + 1], entries[2 * x + 1]);
+      int byStamp = Long.compare(stampOf(y), stampOf(x));
       return byStamp != 0 ? byStamp : actors[y].compareTo(actors[x]);
     });
     Integer[] kept = Arrays.copyOf(order, maxEntries);
@@ -240,8 +289,8 @@ public final class VectorClock {
     long[] e = new long[2 * maxEntries];
     for (int k = 0; k < maxEntries; k++) {
       a[k] = actors[kept[k]];
-      e[2 * k] = entries[2 * kept[k]];
-      e[2 * k + 1] = entries[2 * kept[k] + 1];
+      e[2 * k] = counterOf(kept[k]);
+      e[2 * k + 1] = stampOf(kept[k]);
     }
     return new VectorClock(a, e);
   }
@@ -256,7 +305,7 @@ public final class VectorClock {
       return false;
     }
     for (int i = 0; i < actors.length; i++) {
-      if (entries[2 * i] != that.entries[2 * i]) {
+      if (counterOf(i) != that.counterOf(i)) {
         return false;
       }
     }
@@ -268,7 +317,7 @@ public final class VectorClock {
     // the actors' hash and the counters' hash as Arrays.hashCode would give them
     int countersHash = 1;
     for (int i = 0; i < actors.length; i++) {
-      countersHash = 31 * countersHash + Long.hashCode(entries[2 * i]);
+      countersHash = 31 * countersHash + Long.hashCode(counterOf(i));
     }
     return 31 * Arrays.hashCode(actors) + countersHash;
   }
@@ -277,7 +326,7 @@ public final class VectorClock {
   public String toString() {
     StringBuilder text = new StringBuilder("{");
     for (int i = 0; i < actors.length; i++) {
-      text.append(i == 0 ? "" : ", ").append(actors[i]).append('=').append(entries[2 * i]);
+      text.append(i == 0 ? "" : ", ").append(actors[i]).append('=').append(counterOf(i));
     }
     return text.append('}').toString();
   }
