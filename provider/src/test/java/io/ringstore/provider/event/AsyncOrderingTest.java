@@ -1,5 +1,6 @@
 package io.ringstore.provider.event;
 
+import io.ringstore.provider.testing.StubCache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,6 @@
 package io.ringstore.provider.management;
 
+import io.ringstore.provider.testing.StubCache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,17 +1,17 @@
-package io.ringstore.provider.event;
+package io.ringstore.provider.testing;
 
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 
-/** A {@link Cache} that only knows its name and manager URI: enough to be an event source. */
-final class StubCache {
+/** Test support shared by the provider's unit tests: a {@link Cache} that only knows its name and manager URI: enough to be an event source. */
+public final class StubCache {
 
   private StubCache() {}
 
   @SuppressWarnings("unchecked")
-  static <K, V> Cache<K, V> named(String managerUri, String name) {
+  public static <K, V> Cache<K, V> named(String managerUri, String name) {
     CacheManager manager = (CacheManager) Proxy.newProxyInstance(
         StubCache.class.getClassLoader(), new Class<?>[] {CacheManager.class},
         (proxy, method, args) -> switch (method.getName()) {
