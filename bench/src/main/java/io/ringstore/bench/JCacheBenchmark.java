@@ -58,6 +58,14 @@ public class JCacheBenchmark {
   @Param({"" + Workload.DEFAULT_SEED})
   public long seed;
 
+  /**
+   * {@code scrambled} (the default): the popular keys lie anywhere in the key space, as in YCSB's
+   * default; {@code ranked}: the most popular keys are the first keys, in order (see
+   * {@link Workload}).
+   */
+  @Param({"scrambled"})
+  public String keyOrder;
+
   // set in setup, then read-only
   private Workload workload;
   private CacheFixture fixture;
@@ -66,11 +74,22 @@ public class JCacheBenchmark {
   /** Builds the workload and the provider's cache, filled with every key. */
   @Setup(Level.Trial)
   public void setUp() {
-    workload = Workload.standard(seed);
+    workload = Workload.standard(seed, scrambledParam(keyOrder));
     fixture = CacheFixture.open(Provider.ofParam(provider), StoreMode.ofParam(config), workload);
     cache = fixture.cache();
-    System.out.printf("%n# workload seed = %d (rerun with -p seed=%d); %d keys, Zipf exponent %s%n",
-        seed, seed, workload.keyCount(), ZipfSequence.YCSB_EXPONENT);
+    System.out.printf("%n# workload seed = %d (rerun with -p seed=%d); %d keys, Zipf exponent %s, key order %s%n",
+        seed, seed, workload.keyCount(), ZipfSequence.YCSB_EXPONENT, keyOrder);
+  }
+
+  static boolean scrambledParam(String keyOrder) {
+    switch (keyOrder) {
+      case "scrambled":
+        return true;
+      case "ranked":
+        return false;
+      default:
+        throw new IllegalArgumentException("keyOrder = '" + keyOrder + "' is not one of: scrambled, ranked");
+    }
   }
 
   /** Closes the provider's cache and its {@code CacheManager}. */

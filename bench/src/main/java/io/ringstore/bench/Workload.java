@@ -21,7 +21,14 @@ import java.util.SplittableRandom;
  *       the RI serialise it;
  *   <li>a precomputed Zipf sequence of key indices ({@link ZipfSequence}, exponent
  *       {@link ZipfSequence#YCSB_EXPONENT}) of length {@code sequenceLength} (a power of two),
- *       which each benchmark thread walks from its own offset, wrapping around;
+ *       which each benchmark thread walks from its own offset, wrapping around. Unless
+ *       {@code scrambled} is off, a Zipf rank names a key through a seeded permutation of the key
+ *       indices, so the popular keys lie anywhere in the key space, as with YCSB's default
+ *       request distribution ({@code ScrambledZipfianGenerator}); without it rank {@code r} is
+ *       key number {@code r}, the most popular keys are {@code "key:0000000"},
+ *       {@code "key:0000001"}, ..., neighbours in insertion order and in {@code String.hashCode},
+ *       which favours a map keyed by {@code String.hashCode} with a locality real workloads
+ *       rarely have;
  *   <li>{@code keySetCount} sets of {@code keySetSize} distinct keys for {@code getAll}, each
  *       filled from the same Zipf distribution until it holds that many distinct keys.
  * </ul>
@@ -51,14 +58,23 @@ public final class Workload {
     this.keySets = keySets;
   }
 
-  /** The workload the benchmarks use: 100k keys, 100-character values, 2^20 draws, 1024 sets of 100. */
-  public static Workload standard(long seed) {
-    return generate(seed, 100_000, 100, 1 << 20, 100, 1024);
+  /**
+   * The workload the benchmarks use: 100k keys, 100-character values, 2^20 draws, 1024 sets of
+   * 100, ranks scrambled or not.
+   */
+  public static Workload standard(long seed, boolean scrambled) {
+    return generate(seed, 100_000, 100, 1 << 20, 100, 1024, scrambled);
+  }
+
+  /** A workload of the given shape, with scrambled ranks; see the class comment. */
+  public static Workload generate(long seed, int keyCount, int valueChars, int sequenceLength,
+      int keySetSize, int keySetCount) {
+    return generate(seed, keyCount, valueChars, sequenceLength, keySetSize, keySetCount, true);
   }
 
   /** A workload of the given shape; see the class comment. */
   public static Workload generate(long seed, int keyCount, int valueChars, int sequenceLength,
-      int keySetSize, int keySetCount) {
+      int keySetSize, int keySetCount, boolean scrambled) {
     if (Integer.bitCount(sequenceLength) != 1) {
       throw new IllegalArgumentException(
           "sequenceLength = " + sequenceLength + " must be a power of two");
@@ -79,12 +95,28 @@ public final class Workload {
       values[i] = new String(chars);
     }
     ZipfSequence zipf = new ZipfSequence(keyCount, ZipfSequence.YCSB_EXPONENT, random.nextLong());
+    int[] keyOfRank = new int[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      keyOfRank[i] = i;
+    }
+    if (scrambled) {
+      // Fisher-Yates from the seed: a permutation, so each key keeps exactly its rank's probability
+      for (int i = keyCount - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = keyOfRank[i];
+        keyOfRank[i] = keyOfRank[j];
+        keyOfRank[j] = t;
+      }
+    }
     int[] sequence = zipf.next(sequenceLength);
+    for (int i = 0; i < sequence.length; i++) {
+      sequence[i] = keyOfRank[sequence[i]];
+    }
     List<Set<String>> keySets = new ArrayList<>(keySetCount);
     for (int s = 0; s < keySetCount; s++) {
       Set<String> set = new LinkedHashSet<>();
       while (set.size() < keySetSize) {
-        set.add(keys[zipf.next()]);
+        set.add(keys[keyOfRank[zipf.next()]]);
       }
       // not Set.copyOf: its contains(null) throws, and the RI's getAll asks contains(null)
       keySets.add(Collections.unmodifiableSet(set));
