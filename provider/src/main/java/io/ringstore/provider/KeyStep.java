@@ -1,11 +1,13 @@
 package io.ringstore.provider;
 
+import io.ringstore.cluster.replication.DirectOperation;
 import io.ringstore.cluster.replication.KeyOperation;
 import io.ringstore.cluster.replication.Mutation;
 import io.ringstore.provider.event.EventBatch;
 import io.ringstore.provider.expiry.ExpiryCalculator;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.StoredRecord;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * live record: <i>present</i>, whose value is decoded (and its siblings resolved) only when the
  * operation asks for it.
  *
+ * <p>A step is a {@link DirectOperation}, which the coordinator gives the engine as it is, and
+ * its own {@link Mutation.Write}: a put allocates neither a wrapper nor a mutation object.
+ *
  * <p>The wall clock is read at most once per operation, and only if something needs it (a record
  * with an expiry, or an expiry policy that is not eternal).
  *
@@ -30,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key type
  * @param <V> the value type
  */
-abstract class KeyStep<K, V> implements KeyOperation {
+abstract class KeyStep<K, V> extends DirectOperation implements Mutation.Write {
   private static final long NOT_READ = Long.MIN_VALUE;
 
   final KeyspaceCache<K, V> cache;
@@ -47,6 +52,8 @@ abstract class KeyStep<K, V> implements KeyOperation {
   @Nullable StoredRecord displaced;
   /** The value bytes the mutation writes, if it writes. */
   @Nullable Bytes written;
+  /** The expiry of what the mutation writes, if it writes. */
+  private long writtenExpiresAtMillis;
   /** Value bytes this step encoded itself (a loaded or processed value), stored or not. */
   @Nullable Bytes encodedHere;
   private @Nullable StoredRecord expired;
@@ -66,6 +73,7 @@ abstract class KeyStep<K, V> implements KeyOperation {
     present = false;
     displaced = null;
     written = null;
+    writtenExpiresAtMillis = StoredRecord.NEVER;
     encodedHere = null;
     expired = null;
     presentValue = null;
@@ -119,7 +127,7 @@ abstract class KeyStep<K, V> implements KeyOperation {
   /** The present record's stored value bytes (its only sibling's), or null if it has siblings. */
   final @Nullable Bytes presentBytes() {
     StoredRecord record = live;
-    return record == null || record.hasSiblings() ? null : record.siblings().get(0).value();
+    return record == null ? null : record.soleValue();
   }
 
   /**
@@ -134,15 +142,32 @@ abstract class KeyStep<K, V> implements KeyOperation {
       long expiresAt = millis == ExpiryCalculator.UNCHANGED
           ? (record == null ? StoredRecord.NEVER : record.expiresAtMillis())
           : ExpiryCalculator.expiresAt(millis, now());
-      written = valueBytes;
-      return (Mutation.Write) Mutation.write(valueBytes, expiresAt);
+      return written(valueBytes, expiresAt);
     }
     long millis = cache.expiry.creationMillis();
     if (millis == 0) {
       return null;
     }
+    return written(valueBytes, ExpiryCalculator.expiresAt(millis, now()));
+  }
+
+  /** This step as the write of {@code valueBytes} (a step is its own {@link Mutation.Write}: one object less per write). */
+  private Mutation.Write written(Bytes valueBytes, long expiresAtMillis) {
     written = valueBytes;
-    return (Mutation.Write) Mutation.write(valueBytes, ExpiryCalculator.expiresAt(millis, now()));
+    writtenExpiresAtMillis = expiresAtMillis;
+    return this;
+  }
+
+  /** The bytes this step writes ({@link Mutation.Write}); only asked after {@link #store} returned this step. */
+  @Override
+  public final Bytes value() {
+    return Objects.requireNonNull(written, "written");
+  }
+
+  /** The expiry of what this step writes ({@link Mutation.Write}). */
+  @Override
+  public final long expiresAtMillis() {
+    return writtenExpiresAtMillis;
   }
 
   /** Encodes a value this step produced itself (loaded, or set by a processor). */

@@ -572,8 +572,7 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   /** The value of a record read for {@code key}; siblings are resolved and the resolution written back. */
   @Nullable V resolvedValue(Bytes key, StoredRecord record) {
     if (!record.hasSiblings()) {
-      Bytes value = record.soleValue();
-      return value == null ? null : codec.decodeValue(value);
+      return values.soleValueOf(record);
     }
     V resolved = values.valueOf(record);
     if (!codec.isByReference()) {

@@ -35,14 +35,35 @@ final class RecordValues<K, V> {
 
   /** The value a record holds, its siblings resolved; null for a delete or a released handle. */
   @Nullable V valueOf(StoredRecord record) {
-    List<Sibling> siblings = record.siblings();
-    if (siblings.size() == 1) {
-      Bytes value = siblings.get(0).value();
-      return value == null ? null : codec.decodeValue(value);
+    if (!record.hasSiblings()) {
+      return soleValueOf(record);
     }
     V resolved = resolver.resolve(versions(record));
-    statistics.recordDiscardedSiblings(siblings.size() - 1);
+    statistics.recordDiscardedSiblings(record.siblings().size() - 1);
     return resolved;
+  }
+
+  /**
+   * The one value of a record without siblings; null for a delete or a released handle. A value
+   * the codec may share (an immutable one) is remembered on the record, so the next read of the
+   * same record returns it without going to the value's bytes.
+   */
+  @SuppressWarnings("unchecked")
+  @Nullable V soleValueOf(StoredRecord record) {
+    Object known = record.decoded();
+    if (known != null) {
+      return (V) known;
+    }
+    Bytes bytes = record.soleValue();
+    if (bytes == null) {
+      return null;
+    }
+    V value = codec.decodeValue(bytes);
+    Object shareable = bytes.decoded(); // set by the codec only for what may be shared
+    if (shareable != null) {
+      record.rememberDecoded(shareable);
+    }
+    return value;
   }
 
   /** Every sibling of {@code record}, decoded. */
@@ -59,6 +80,10 @@ final class RecordValues<K, V> {
   /** Lets go of the store-by-reference handles of {@code record}'s values (no effect when storing by value). */
   void release(@Nullable StoredRecord record) {
     if (record != null && codec.isByReference()) {
+      if (!record.hasSiblings()) {
+        codec.release(record.soleValue());
+        return;
+      }
       for (Sibling sibling : record.siblings()) {
         codec.release(sibling.value());
       }

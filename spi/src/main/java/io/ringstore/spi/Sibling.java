@@ -27,6 +27,11 @@ public record Sibling(Dot dot, long timestamp, @Nullable Bytes value) {
 
   /** The bytes this sibling takes in a byte-bounded engine, not counting the key. */
   public int weightBytes() {
+    return weightBytes(value);
+  }
+
+  /** {@link #weightBytes()} of a sibling holding {@code value} ({@code null}: a tombstone). */
+  static int weightBytes(@Nullable Bytes value) {
     return (value == null ? 0 : value.length()) + 48;
   }
 }

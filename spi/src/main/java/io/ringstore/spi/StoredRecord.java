@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * (a replica merges a version it received with the one it holds). {@code sync} is commutative,
  * associative and idempotent on the causal content (clock and sibling dots).
  *
- * <p>Thread-safety: immutable.
+ * <p>Thread-safety: immutable, but for the {@link #decoded()} memo, which is not part of its value.
  */
 public final class StoredRecord {
 
@@ -31,7 +31,12 @@ public final class StoredRecord {
   public static final int ENTRY_OVERHEAD_BYTES = 64;
 
   private final VectorClock clock;
-  private final List<Sibling> siblings;
+  // the siblings; null in the sole form, where the one sibling is held in the fields below
+  // (soleActor, soleCounter, timestamp, soleValue) and made into a list only when asked for:
+  // every plain write makes a sole-form record, so it saves the list, sibling and dot objects
+  private final @Nullable List<Sibling> siblings;
+  private final @Nullable String soleActor;
+  private final long soleCounter;
   private final long expiresAtMillis;
   private final long timestamp;
   private final boolean tombstone;
@@ -40,34 +45,48 @@ public final class StoredRecord {
   private final boolean hasSiblings;
   // weightBytes without the key, computed once: byte counters ask for it on every write
   private final long weightWithoutKeyBytes;
+  // the decoded sole value, a copy of its Bytes' memo one hop closer to the map; see decoded()
+  private @Nullable Object decoded;
 
-  /** A record of the one sibling {@code sole}: nothing to scan, every derived field is known. */
-  private StoredRecord(VectorClock clock, Sibling sole, long expiresAtMillis) {
+  /**
+   * A record of one sibling, the dot ({@code actor}, {@code counter}), in the sole form: nothing
+   * to scan, every derived field is known.
+   */
+  private StoredRecord(VectorClock clock, String actor, long counter, long timestamp, @Nullable Bytes value,
+      long expiresAtMillis) {
     this.clock = clock;
-    this.siblings = List.of(sole);
+    this.siblings = null;
+    this.soleActor = actor;
+    this.soleCounter = counter;
     this.expiresAtMillis = expiresAtMillis;
-    this.weightWithoutKeyBytes = ENTRY_OVERHEAD_BYTES + 16L * clock.size() + sole.weightBytes();
-    this.timestamp = sole.timestamp();
-    this.tombstone = sole.isTombstone();
+    this.weightWithoutKeyBytes = ENTRY_OVERHEAD_BYTES + 16L * clock.size() + Sibling.weightBytes(value);
+    this.timestamp = timestamp;
+    this.tombstone = value == null;
     this.hasSiblings = false;
-    this.soleValue = sole.value();
+    this.soleValue = value;
+    this.decoded = soleValue == null ? null : soleValue.decoded();
   }
 
   /** A record with the derived fields of {@code from} (same siblings and clock size), another expiry. */
   private StoredRecord(StoredRecord from, long expiresAtMillis) {
     this.clock = from.clock;
     this.siblings = from.siblings;
+    this.soleActor = from.soleActor;
+    this.soleCounter = from.soleCounter;
     this.expiresAtMillis = expiresAtMillis;
     this.weightWithoutKeyBytes = from.weightWithoutKeyBytes;
     this.timestamp = from.timestamp;
     this.tombstone = from.tombstone;
     this.hasSiblings = from.hasSiblings;
     this.soleValue = from.soleValue;
+    this.decoded = from.decoded;
   }
 
   private StoredRecord(VectorClock clock, List<Sibling> siblings, long expiresAtMillis) {
     this.clock = clock;
     this.siblings = siblings;
+    this.soleActor = null;
+    this.soleCounter = 0;
     this.expiresAtMillis = expiresAtMillis;
     long newest = Long.MIN_VALUE;
     boolean allTombstones = true;
@@ -82,6 +101,7 @@ public final class StoredRecord {
     this.tombstone = allTombstones;
     this.hasSiblings = siblings.size() > 1;
     this.soleValue = hasSiblings ? null : siblings.get(0).value();
+    this.decoded = soleValue == null ? null : soleValue.decoded();
   }
 
   /**
@@ -130,16 +150,15 @@ public final class StoredRecord {
       @Nullable StoredRecord current, VectorClock context, String actor, long timestamp,
       @Nullable Bytes value, long expiresAtMillis, long stampMillis) {
     VectorClock base = current == null ? context : current.clock.merge(context);
-    Dot dot = base.nextDot(actor);
-    Sibling written = new Sibling(dot, timestamp, value);
-    VectorClock clock = base.advance(dot, stampMillis);
+    long counter = base.counter(actor) + 1;
+    VectorClock clock = base.advance(actor, counter, stampMillis);
     if (current == null || context == current.clock) {
       // Nothing held, or the writer's context is the held clock itself (a coordinator's plain
       // write), which covers every held sibling by the invariant: the write replaces them all,
       // and the siblings need not be visited at all.
-      return new StoredRecord(clock, written, expiresAtMillis);
+      return new StoredRecord(clock, actor, counter, timestamp, value, expiresAtMillis);
     }
-    List<Sibling> siblings = current.siblings;
+    List<Sibling> siblings = current.siblings();
     List<Sibling> kept = null;
     // indexed: the lists are List.of copies (random access), and this is every put's path
     for (int i = 0, n = siblings.size(); i < n; i++) {
@@ -152,9 +171,9 @@ public final class StoredRecord {
       }
     }
     if (kept == null) {
-      return new StoredRecord(clock, written, expiresAtMillis);
+      return new StoredRecord(clock, actor, counter, timestamp, value, expiresAtMillis);
     }
-    kept.add(written);
+    kept.add(new Sibling(new Dot(actor, counter), timestamp, value));
     return new StoredRecord(clock, List.copyOf(kept), Math.max(expiresAtMillis, current.expiresAtMillis));
   }
 
@@ -176,13 +195,15 @@ public final class StoredRecord {
       default:
         break;
     }
-    List<Sibling> merged = new ArrayList<>(a.siblings.size() + b.siblings.size());
-    for (Sibling s : a.siblings) {
+    List<Sibling> aSiblings = a.siblings();
+    List<Sibling> bSiblings = b.siblings();
+    List<Sibling> merged = new ArrayList<>(aSiblings.size() + bSiblings.size());
+    for (Sibling s : aSiblings) {
       if (!b.clock.covers(s.dot()) || b.holds(s.dot())) {
         merged.add(s);
       }
     }
-    for (Sibling s : b.siblings) {
+    for (Sibling s : bSiblings) {
       if ((!a.clock.covers(s.dot())) && !a.holds(s.dot())) {
         merged.add(s);
       }
@@ -198,6 +219,9 @@ public final class StoredRecord {
 
   /** Whether one of this record's siblings carries {@code dot}. */
   public boolean holds(Dot dot) {
+    if (siblings == null) {
+      return dot.counter() == soleCounter && dot.actor().equals(soleActor);
+    }
     for (Sibling s : siblings) {
       if (s.dot().equals(dot)) {
         return true;
@@ -216,9 +240,14 @@ public final class StoredRecord {
     return clock;
   }
 
-  /** The values, one per concurrent write; a single element when there is no conflict. */
+  /**
+   * The values, one per concurrent write; a single element when there is no conflict (made on
+   * each call for a record written by a plain write: readers of the one value use
+   * {@link #soleValue()}).
+   */
   public List<Sibling> siblings() {
-    return siblings;
+    List<Sibling> list = siblings;
+    return list != null ? list : List.of(new Sibling(new Dot(requireNonNull(soleActor), soleCounter), timestamp, soleValue));
   }
 
   /** Whether there is more than one value. */
@@ -234,8 +263,29 @@ public final class StoredRecord {
     return soleValue;
   }
 
+  /**
+   * What the {@linkplain #soleValue() sole value} decodes to, if the layer above has remembered it
+   * ({@link Bytes#decoded()} of the sole value when the record was made, or
+   * {@link #rememberDecoded}), else {@code null}. Only a hint, with the rules of
+   * {@link Bytes#decoded()}: not part of the record's value, ignored by equality, never stored or
+   * sent; written and read racily, so only immutable objects may be remembered. It saves a reader
+   * the hop from the record to its value bytes.
+   */
+  public @Nullable Object decoded() {
+    return decoded;
+  }
+
+  /**
+   * Remembers {@code value} as what the sole value decodes to (see {@link #decoded()}); the caller
+   * guarantees it equals the decoding of {@link #soleValue()} and is immutable.
+   */
+  public void rememberDecoded(Object value) {
+    decoded = value;
+  }
+
   /** The one value when there is no conflict; else the value of the newest sibling. */
   public Sibling newest() {
+    List<Sibling> siblings = siblings();
     Sibling best = siblings.get(0);
     for (int i = 1; i < siblings.size(); i++) {
       Sibling s = siblings.get(i);
@@ -284,17 +334,17 @@ public final class StoredRecord {
         || (other instanceof StoredRecord that
             && expiresAtMillis == that.expiresAtMillis
             && clock.equals(that.clock)
-            && siblings.equals(that.siblings));
+            && siblings().equals(that.siblings()));
   }
 
   @Override
   public int hashCode() {
-    return 31 * clock.hashCode() + siblings.hashCode();
+    return 31 * clock.hashCode() + siblings().hashCode();
   }
 
   @Override
   public String toString() {
-    return "StoredRecord{clock=" + clock + ", siblings=" + siblings.size() + (tombstone ? ", tombstone" : "")
+    return "StoredRecord{clock=" + clock + ", siblings=" + (siblings == null ? 1 : siblings.size()) + (tombstone ? ", tombstone" : "")
         + (hasExpiry() ? ", expiresAtMillis=" + expiresAtMillis : "") + "}";
   }
 }

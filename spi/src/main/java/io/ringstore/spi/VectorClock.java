@@ -146,17 +146,23 @@ public final class VectorClock {
   /** This clock having also seen {@code dot}, stamped at {@code stampMillis}. */
   public VectorClock advance(Dot dot, long stampMillis) {
     requireNonNull(dot, "dot");
-    int i = indexOf(dot.actor());
+    return advance(dot.actor(), dot.counter(), stampMillis);
+  }
+
+  /** {@link #advance(Dot, long)} of the dot ({@code actor}, {@code counter}), without making the dot. */
+  public VectorClock advance(String actor, long counter, long stampMillis) {
+    requireNonNull(actor, "actor");
+    int i = indexOf(actor);
     if (i >= 0) {
-      if (counterOf(i) >= dot.counter()) {
+      if (counterOf(i) >= counter) {
         return this;
       }
       if (actors.length == 1) {
         // the common clock of a single-node store: build its one entry directly
-        return new VectorClock(actors, dot.counter(), Math.max(stamp0, stampMillis));
+        return new VectorClock(actors, counter, Math.max(stamp0, stampMillis));
       }
       long[] e = entryArray().clone();
-      e[2 * i] = dot.counter();
+      e[2 * i] = counter;
       e[2 * i + 1] = Math.max(e[2 * i + 1], stampMillis);
       return new VectorClock(actors, e);
     }
@@ -167,8 +173,8 @@ public final class VectorClock {
     System.arraycopy(actors, 0, a, 0, at);
     long[] mine = entryArray();
     System.arraycopy(mine, 0, e, 0, 2 * at);
-    a[at] = dot.actor();
-    e[2 * at] = dot.counter();
+    a[at] = actor;
+    e[2 * at] = counter;
     e[2 * at + 1] = stampMillis;
     System.arraycopy(actors, at, a, at + 1, n - at);
     System.arraycopy(mine, 2 * at, e, 2 * at + 2, 2 * (n - at));

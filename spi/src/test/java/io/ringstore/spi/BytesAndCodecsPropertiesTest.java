@@ -33,12 +33,62 @@ class BytesAndCodecsPropertiesTest {
   }
 
   @Property
-  void orderIsUnsignedLexicographicAndConsistentWithEquals(@ForAll @Size(max = 8) byte[] x, @ForAll @Size(max = 8) byte[] y) {
+  void orderIsUnsignedLexicographicAndConsistentWithEquals(@ForAll @Size(max = 24) byte[] x, @ForAll @Size(max = 24) byte[] y) {
     Bytes a = Bytes.copyOf(x);
     Bytes b = Bytes.copyOf(y);
     assertThat(Integer.signum(a.compareTo(b))).isEqualTo(Integer.signum(Arrays.compareUnsigned(x, y)));
     assertThat(Integer.signum(a.compareTo(b))).isEqualTo(-Integer.signum(b.compareTo(a)));
     assertThat(a.compareTo(b) == 0).isEqualTo(a.equals(b));
+  }
+
+  @Property
+  void everyByteReadsBackWhetherHeldInlineOrInAnArray(@ForAll @Size(max = 40) byte[] content) {
+    Bytes bytes = Bytes.of(content.clone());
+    for (int i = 0; i < content.length; i++) {
+      assertThat(bytes.at(i)).isEqualTo(content[i]);
+    }
+    assertThat(bytes.unsafeArray()).isEqualTo(content);
+    assertThat(bytes.toByteArray()).isEqualTo(content);
+    assertThatThrownBy(() -> bytes.at(content.length)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Property
+  void wordsMakeTheSameRunAsTheirBytes(@ForAll @Size(max = 16) byte[] content) {
+    long w0 = 0;
+    long w1 = 0;
+    for (int i = content.length - 1; i >= 0; i--) {
+      if (i < 8) {
+        w0 |= (content[i] & 0xffL) << (8 * i);
+      } else {
+        w1 |= (content[i] & 0xffL) << (8 * (i - 8));
+      }
+    }
+    Bytes fromWords = Bytes.ofWords(w0, w1, content.length);
+    assertThat(fromWords).isEqualTo(Bytes.copyOf(content)).hasSameHashCodeAs(Bytes.copyOf(content));
+    assertThat(fromWords.compareTo(Bytes.copyOf(content))).isZero();
+  }
+
+  @org.junit.jupiter.api.Test
+  void wordsWithBitsPastTheLengthOrATooLongLengthAreRefused() {
+    assertThatThrownBy(() -> Bytes.ofWords(0x1_00L, 0, 1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("past the length 1");
+    assertThatThrownBy(() -> Bytes.ofWords(-1L, 1, 8)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("past the length 8");
+    assertThatThrownBy(() -> Bytes.ofWords(0, 0, 17)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("length = 17").hasMessageContaining("<= 16");
+    assertThat(Bytes.ofWords(-1L, -1L, 16).length()).isEqualTo(16);
+    assertThat(Bytes.ofWords(0, 0, 0)).isEqualTo(Bytes.EMPTY);
+  }
+
+  @Property
+  void aTrailingZeroByteMakesAnotherRun(@ForAll @Size(max = 30) byte[] content) {
+    // inline runs are zero-padded: the length must still tell "ab" from "ab\0"
+    byte[] longer = Arrays.copyOf(content, content.length + 1);
+    Bytes a = Bytes.of(content);
+    Bytes b = Bytes.of(longer);
+    assertThat(a).isNotEqualTo(b);
+    assertThat(a.compareTo(b)).isNegative();
+    assertThat(b.compareTo(a)).isPositive();
   }
 
   @Property

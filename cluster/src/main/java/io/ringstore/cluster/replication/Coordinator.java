@@ -1,5 +1,7 @@
 package io.ringstore.cluster.replication;
 
+import static java.util.Objects.requireNonNull;
+
 import io.ringstore.cluster.node.KeyspaceSettings;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.cluster.ring.Tokens;
@@ -82,10 +84,15 @@ public final class Coordinator {
    */
   public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
     boolean onlyReplica = replicasOf(key, settings.writeQuorum(), "write quorum W").size() == 1;
+    if (operation instanceof DirectOperation direct) {
+      direct.bind(this, onlyReplica);
+      return local.apply(key, direct);
+    }
     return local.apply(key, (k, current) -> version(k, current, operation.apply(current), onlyReplica));
   }
 
-  private @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation, boolean onlyReplica) {
+  /** The record that {@code mutation}, decided on {@code current}, makes of {@code key}. */
+  @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation, boolean onlyReplica) {
     if (mutation instanceof Mutation.Keep) {
       return current;
     }
@@ -103,17 +110,18 @@ public final class Coordinator {
       return newVersion(key, current, null, StoredRecord.NEVER);
     }
     Mutation.Write write = (Mutation.Write) mutation;
-    return newVersion(key, current, write.value(), write.expiresAtMillis());
+    return newVersion(key, current, requireNonNull(write.value(), "value"), write.expiresAtMillis());
   }
 
   private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
     // A plain write descends everything this coordinator has seen of the key.
     VectorClock context = current == null ? VectorClock.EMPTY : current.clock();
-    // One clock read per write: the clock entry's stamp is the wall-time part of the HLC timestamp.
-    long timestamp = hlc.now();
+    // One clock read per write: the clock entry's stamp is the wall-time part of the HLC timestamp,
+    // which need only order the versions of this key (nowAfter: no write to shared state).
+    long timestamp = hlc.nowAfter(current == null ? Long.MIN_VALUE : current.timestamp());
     StoredRecord next = StoredRecord.write(current, context, nodeId, timestamp, value, expiresAtMillis,
         HybridLogicalClock.millisOf(timestamp));
-    if (next.siblings().size() > settings.maxSiblings()) {
+    if (next.hasSiblings() && next.siblings().size() > settings.maxSiblings()) {
       throw new LimitExceededException(String.format(
           "cache '%s': a write to key %s would keep %d sibling values, past the bound maxSiblings = %d",
           settings.name(), key, next.siblings().size(), settings.maxSiblings()),

@@ -34,6 +34,29 @@ public final class HybridLogicalClock {
     }
   }
 
+  /**
+   * A timestamp for a new version of a key whose newest version so far has timestamp
+   * {@code previous} ({@link Long#MIN_VALUE} for none): at least the wall time, and greater than
+   * {@code previous}, than every timestamp observed from another node and than every one
+   * {@link #now()} issued. Two keys may get the same timestamp; one key never gets a smaller one,
+   * which is all that ordering a key's concurrent versions needs (ties between nodes are broken by
+   * node id).
+   *
+   * <p>Unlike {@link #now()} it only reads the clock's shared state, never writes it, so writers
+   * of different keys on different threads do not contend for it.
+   */
+  public long nowAfter(long previous) {
+    long t = clock.millis() << LOGICAL_BITS;
+    long floor = last.get();
+    if (t <= floor) {
+      t = floor + 1;
+    }
+    if (t <= previous) {
+      t = previous + 1;
+    }
+    return t;
+  }
+
   /** Takes note of a timestamp from another node, so later local ones are greater. */
   public void observe(long remote) {
     last.accumulateAndGet(remote, Math::max);

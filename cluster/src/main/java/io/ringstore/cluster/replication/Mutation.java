@@ -8,7 +8,8 @@ import io.ringstore.spi.Bytes;
  * What a {@link KeyOperation} decided to do with one key. The coordinator turns it into a new
  * version (a new dot on the key's vector clock) and replicates it.
  *
- * <p>Thread-safety: immutable.
+ * <p>Thread-safety: immutable, but for a {@link Write} that an operation implements itself, which
+ * lives on the operation's thread only.
  */
 public sealed interface Mutation {
 
@@ -20,7 +21,7 @@ public sealed interface Mutation {
 
   /** A write of {@code value}, expiring at {@code expiresAtMillis} ({@code StoredRecord.NEVER} for never). */
   static Mutation write(Bytes value, long expiresAtMillis) {
-    return new Write(value, expiresAtMillis);
+    return new Value(value, expiresAtMillis);
   }
 
   /** Keep the value but change its absolute expiry (no new version; an access renewing the entry). */
@@ -34,9 +35,23 @@ public sealed interface Mutation {
   /** See {@link #DELETE}. */
   record Delete() implements Mutation {}
 
+  /**
+   * A write of {@link #value()}, expiring at {@link #expiresAtMillis()}: {@link #write} makes one
+   * ({@link Value}). An operation on a hot path may implement this interface itself and return
+   * itself, to save an object per write; it must then keep both answers unchanged until the
+   * coordinator has made the version (the end of the update it returned them to).
+   */
+  non-sealed interface Write extends Mutation {
+    /** The value bytes, never {@code null}. */
+    Bytes value();
+
+    /** The absolute expiry in wall millis, {@code StoredRecord.NEVER} for never. */
+    long expiresAtMillis();
+  }
+
   /** See {@link #write}. */
-  record Write(Bytes value, long expiresAtMillis) implements Mutation {
-    public Write {
+  record Value(Bytes value, long expiresAtMillis) implements Write {
+    public Value {
       requireNonNull(value, "value");
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.cluster.replication.Coordinator;
+import io.ringstore.cluster.replication.DirectOperation;
 import io.ringstore.cluster.replication.Mutation;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.Dot;
@@ -45,6 +46,53 @@ class SingleNodeDataPathTest {
     assertThat(read.siblings()).hasSize(1);
     assertThat(read.siblings().get(0).dot()).isEqualTo(new Dot("n1", 1));
     assertThat(read.siblings().get(0).value()).isEqualTo(Bytes.utf8("1"));
+  }
+
+  /** An operation that is its own write, as the provider's steps are. */
+  private static final class Overwrite extends DirectOperation implements Mutation.Write {
+    private final Bytes value;
+    int runs;
+
+    Overwrite(Bytes value) {
+      this.value = value;
+    }
+
+    @Override
+    public Mutation apply(StoredRecord current) {
+      runs++;
+      return this;
+    }
+
+    @Override
+    public Bytes value() {
+      return value;
+    }
+
+    @Override
+    public long expiresAtMillis() {
+      return StoredRecord.NEVER;
+    }
+  }
+
+  @Test
+  void aDirectOperationMakesTheSameVersionsAsAWrappedOne() {
+    Coordinator c = node.openKeyspace(settings("k", 1, 1, 1));
+    Bytes key = Bytes.utf8("a");
+    Overwrite first = new Overwrite(Bytes.utf8("1"));
+    StoredRecord one = c.update(key, first);
+    StoredRecord two = c.update(key, current -> Mutation.write(Bytes.utf8("2"), StoredRecord.NEVER));
+    StoredRecord three = c.update(key, new Overwrite(Bytes.utf8("3")));
+
+    assertThat(first.runs).isEqualTo(1);
+    assertThat(one.siblings()).singleElement().satisfies(s -> assertThat(s.dot()).isEqualTo(new Dot("n1", 1)));
+    assertThat(three.clock().descendsFrom(two.clock())).isTrue();
+    assertThat(c.read(key).soleValue()).isEqualTo(Bytes.utf8("3"));
+  }
+
+  @Test
+  void aDirectOperationRefusesToRunOutsideACoordinator() {
+    assertThatThrownBy(() -> new Overwrite(Bytes.utf8("1")).apply(Bytes.utf8("a"), null))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("Coordinator.update");
   }
 
   @Test

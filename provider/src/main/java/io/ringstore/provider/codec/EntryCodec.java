@@ -105,6 +105,12 @@ public final class EntryCodec<K, V> {
   }
 
   private Bytes encodeKeyBytes(K key) {
+    if (keyCodec instanceof TaggedCodec && key instanceof String text) {
+      Bytes inline = TaggedCodec.encodeShortAscii(text);
+      if (inline != null && inline.length() <= maxKeyBytes) {
+        return inline;
+      }
+    }
     byte[] bytes;
     try {
       bytes = keyCodec.encode(key);

@@ -1,5 +1,6 @@
 package io.ringstore.provider.codec;
 
+import io.ringstore.spi.Bytes;
 import io.ringstore.spi.Codec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in codec of keys and values stored by value: one type tag byte, then the payload.
@@ -157,6 +159,32 @@ public final class TaggedCodec implements Codec<Object> {
     out[0] = STRING;
     text.getBytes(0, n, out, 1);
     return out;
+  }
+
+  /**
+   * {@link #encode} of a short ASCII string (at most {@code Bytes.INLINE_MAX - 1} chars) straight
+   * into the words of an inline {@link Bytes}, without an array; {@code null} for any other string.
+   * The same bytes as {@code Bytes.of(encode(text))}.
+   */
+  static @Nullable Bytes encodeShortAscii(String text) {
+    int n = text.length();
+    if (n >= Bytes.INLINE_MAX) {
+      return null;
+    }
+    long w0 = STRING;
+    long w1 = 0;
+    int all = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      all |= c;
+      int at = i + 1;
+      if (at < 8) {
+        w0 |= (long) (c & 0xff) << (at << 3);
+      } else {
+        w1 |= (long) (c & 0xff) << ((at - 8) << 3);
+      }
+    }
+    return all >= 0x80 ? null : Bytes.ofWords(w0, w1, n + 1);
   }
 
   private static byte[] encodeNonAscii(String text) {

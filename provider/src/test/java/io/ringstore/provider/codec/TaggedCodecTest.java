@@ -21,6 +21,23 @@ class TaggedCodecTest {
   }
 
   @Property
+  void shortAsciiKeysEncodeToTheSameBytesWithoutAnArray(@ForAll @net.jqwik.api.constraints.StringLength(max = 20) String text,
+      @ForAll @net.jqwik.api.constraints.StringLength(max = 20) @net.jqwik.api.constraints.CharRange(from = 0, to = 127) String ascii) {
+    for (String s : List.of(text, ascii)) {
+      io.ringstore.spi.Bytes inline = TaggedCodec.encodeShortAscii(s);
+      io.ringstore.spi.Bytes viaArray = io.ringstore.spi.Bytes.of(codec.encode(s));
+      boolean shortAscii = s.length() < io.ringstore.spi.Bytes.INLINE_MAX && s.chars().allMatch(c -> c < 0x80);
+      if (shortAscii) {
+        assertThat(inline).isEqualTo(viaArray).hasSameHashCodeAs(viaArray);
+        assertThat(inline.unsafeArray()).isEqualTo(viaArray.unsafeArray());
+        assertThat(codec.decode(inline.unsafeArray())).isEqualTo(s);
+      } else {
+        assertThat(inline).isNull();
+      }
+    }
+  }
+
+  @Property
   void numbersRoundTrip(@ForAll long number, @ForAll int small) {
     assertThat(codec.decode(codec.encode(number))).isEqualTo(number);
     assertThat(codec.decode(codec.encode(small))).isEqualTo(small);
