@@ -3,27 +3,46 @@ package io.ringstore.cluster.node;
 import static java.util.Objects.requireNonNull;
 
 import io.ringstore.spi.env.Env;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How a node is started.
+ * How a node is started: its id, environment, ring settings and the class loader its storage
+ * engine factories are looked up in.
  *
- * <p>Thread-safety: immutable.
+ * <p>The class loader is held weakly: a node embedded in a deployed application (a WAR in an
+ * application server) must not keep the application's class loader alive once the application is
+ * gone, whether or not it closed its caches. Once the loader is collected, look-ups use the loader
+ * of Ringstore's own classes.
  *
- * @param nodeId this node's id, unique in its cluster: the actor of the versions it coordinates
- * @param env time and scheduling
- * @param vnodes tokens per unit of capacity weight
- * @param weight this node's capacity weight
- * @param classLoader where storage engine factories are looked up
+ * <p>Invariants: the id has 1 to 255 characters, {@code 1 <= vnodes <= 4096},
+ * {@code 1 <= weight <= 64}. Thread-safety: immutable.
  */
-public record NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassLoader classLoader) {
+public final class NodeOptions {
 
   /** Default virtual nodes per unit of weight. */
   public static final int DEFAULT_VNODES = 256;
 
-  public NodeOptions {
+  private final String nodeId;
+  private final Env env;
+  private final int vnodes;
+  private final int weight;
+  private final WeakReference<ClassLoader> classLoader;
+
+  /**
+   * @param nodeId this node's id, unique in its cluster: the actor of the versions it coordinates
+   * @param env time and scheduling
+   * @param vnodes tokens per unit of capacity weight
+   * @param weight this node's capacity weight
+   * @param classLoader where storage engine factories are looked up (held weakly)
+   */
+  public NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassLoader classLoader) {
+    this(nodeId, env, vnodes, weight, new WeakReference<>(requireNonNull(classLoader, "classLoader")));
+  }
+
+  private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader) {
     requireNonNull(nodeId, "nodeId");
     requireNonNull(env, "env");
-    requireNonNull(classLoader, "classLoader");
     if (nodeId.isEmpty() || nodeId.length() > 255) {
       throw new IllegalArgumentException("nodeId '" + nodeId + "' has " + nodeId.length() + " characters; need 1 to 255");
     }
@@ -33,11 +52,16 @@ public record NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassL
     if (weight < 1 || weight > 64) {
       throw new IllegalArgumentException("weight = " + weight + " is out of range; need 1 <= weight <= 64");
     }
+    this.nodeId = nodeId;
+    this.env = env;
+    this.vnodes = vnodes;
+    this.weight = weight;
+    this.classLoader = classLoader;
   }
 
   /** An embedded node with a generated id, the system environment and default ring settings. */
   public static NodeOptions embedded(ClassLoader classLoader) {
-    return new NodeOptions("node-" + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffffffL),
+    return new NodeOptions("node-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffffffL),
         Env.system(), DEFAULT_VNODES, 1, classLoader);
   }
 
@@ -49,5 +73,36 @@ public record NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassL
   /** These options with another node id. */
   public NodeOptions withNodeId(String newNodeId) {
     return new NodeOptions(newNodeId, env, vnodes, weight, classLoader);
+  }
+
+  /** This node's id. */
+  public String nodeId() {
+    return nodeId;
+  }
+
+  /** Time and scheduling. */
+  public Env env() {
+    return env;
+  }
+
+  /** Tokens per unit of capacity weight. */
+  public int vnodes() {
+    return vnodes;
+  }
+
+  /** This node's capacity weight. */
+  public int weight() {
+    return weight;
+  }
+
+  /** The loader engine factories are looked up in; Ringstore's own once the given one is collected. */
+  public ClassLoader classLoader() {
+    ClassLoader loader = classLoader.get();
+    return loader != null ? loader : NodeOptions.class.getClassLoader();
+  }
+
+  @Override
+  public String toString() {
+    return "NodeOptions[nodeId=" + nodeId + ", vnodes=" + vnodes + ", weight=" + weight + "]";
   }
 }

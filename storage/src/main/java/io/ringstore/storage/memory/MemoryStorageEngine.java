@@ -29,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * have already expired (soonest first, O(log n) for records with an expiry), so that dead records
  * never cause a refusal.
  *
- * <p>Expired records are never returned. They are removed lazily, when a read or an iteration
- * meets them or when eviction picks them, and each removal is reported to the settings'
+ * <p>Expired records are never returned. They are removed when a read or an iteration meets
+ * them, when eviction picks them, and by a background sweep ({@link ExpirySweep}, on the
+ * settings' scheduler) that walks the records a bounded step at a time, so that dead entries
+ * nobody reads do not hold memory. Each removal is reported to the settings'
  * {@link io.ringstore.spi.RemovalListener} as {@code EXPIRED}. A {@code compute} is handed an
  * expired record as it is (see {@link RecordUpdate}); replacing it is the caller's write and is
  * not reported. The clock is read only for records that have an expiry.
@@ -45,6 +47,7 @@ public final class MemoryStorageEngine implements StorageEngine {
   // constant after construction
   private final EngineSettings settings;
   private final Store store;
+  private final ExpirySweep sweep;
 
   private volatile boolean closed;
 
@@ -63,6 +66,8 @@ public final class MemoryStorageEngine implements StorageEngine {
     }
     this.settings = settings;
     this.store = settings.isBounded() ? new BoundedStore(settings) : new UnboundedStore(settings);
+    this.sweep = new ExpirySweep(settings.cacheName(), store, settings.env().scheduler());
+    sweep.start();
   }
 
   @Override
@@ -103,11 +108,12 @@ public final class MemoryStorageEngine implements StorageEngine {
     return store.stats();
   }
 
-  /** Drops every record (without reporting them) and refuses every later operation. */
+  /** Stops the sweep, drops every record (without reporting them) and refuses every later operation. */
   @Override
   public void close() {
     if (!closed) {
       closed = true;
+      sweep.stop();
       store.clear();
     }
   }
