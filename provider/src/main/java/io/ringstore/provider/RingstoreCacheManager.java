@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.ringstore.cluster.node.NodeOptions;
 import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.provider.configuration.CacheSettings;
+import io.ringstore.provider.configuration.DeclaredCache;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
 import io.ringstore.spi.env.Env;
 import java.lang.System.Logger.Level;
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *       clock), default {@link Env#system()};</li>
  *   <li>{@value #NODE_ID_PROPERTY}: the node's id, default a random {@code node-} id.</li>
  * </ul>
+ *
+ * <p>Caches declared in the manager's configuration file exist from the start; they are ordinary
+ * caches afterwards ({@code createCache} of the same name throws, {@code destroyCache} destroys one
+ * until the next manager for the URI reads the file again).
  *
  * <p>Asynchronous work (asynchronous listeners, {@code loadAll}) runs on the manager's executor:
  * {@value #ASYNC_THREADS} daemon threads with a queue of {@value #ASYNC_QUEUE_BOUND} tasks; past the
@@ -77,6 +82,17 @@ public final class RingstoreCacheManager implements CacheManager {
   private volatile boolean closed;
 
   RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+    this(provider, uri, classLoader, properties, List.of());
+  }
+
+  /**
+   * A manager whose {@code declared} caches (from its configuration file) exist once it is made.
+   *
+   * @throws javax.cache.CacheException naming the file and the cache if a declared cache cannot be
+   *     created; the half-made manager is closed first
+   */
+  RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+      List<DeclaredCache> declared) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
@@ -97,6 +113,14 @@ public final class RingstoreCacheManager implements CacheManager {
         new LinkedBlockingQueue<>(ASYNC_QUEUE_BOUND), daemonThreads("ringstore-async-" + node.nodeId()),
         new ThreadPoolExecutor.CallerRunsPolicy());
     this.executor.allowCoreThreadTimeOut(true);
+    for (DeclaredCache cache : declared) {
+      try {
+        createCache(cache.name(), cache.configuration());
+      } catch (RuntimeException e) {
+        close();
+        throw cache.cannotCreate(e);
+      }
+    }
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -1,5 +1,7 @@
 package io.ringstore.provider;
 
+import io.ringstore.provider.configuration.ConfigurationFile;
+import io.ringstore.provider.configuration.DeclaredCache;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,6 +23,19 @@ import org.jspecify.annotations.Nullable;
  * weakly, so an application's loader that is otherwise unreachable (a redeployed web application)
  * does not stay in memory. The default URI is {@value #DEFAULT_URI_TEXT}; the default class loader
  * is this class's own loader.
+ *
+ * <p>The URI may name a configuration file ({@link ConfigurationFile}, format in
+ * {@code docs/configuration.md}): {@code classpath:<path>} (a resource of the class loader), or any
+ * URI Java opens as a URL ({@code file:}, {@code jar:file:...!/...}, Spring Boot's
+ * {@code jar:nested:...}). Its caches exist when the manager is returned; a missing or invalid file
+ * fails {@code getCacheManager} with a {@link javax.cache.CacheException} naming the file, the line
+ * and the key. {@code ringstore:<name>}, a relative URI and a URI whose scheme has no URL handler
+ * name a manager without a file. The file is read once, when the manager is made; the next manager
+ * for the URI (after {@code close}) reads it again.
+ *
+ * <p>Properties are those of {@link RingstoreCacheManager} and are kept as given
+ * ({@link CacheManager#getProperties()}); like the class loader they matter only when a manager is
+ * made, not when an open one is returned.
  *
  * <p>Supported optional features: {@link OptionalFeature#STORE_BY_REFERENCE} (for caches with
  * N = 1).
@@ -49,7 +64,11 @@ public final class RingstoreCachingProvider implements CachingProvider {
       Map<URI, RingstoreCacheManager> byUri = managers.computeIfAbsent(loader, ignored -> new HashMap<>());
       RingstoreCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
-        manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties);
+        List<DeclaredCache> declared = ConfigurationFile.forUri(managerUri, loader)
+            .map(ConfigurationFile::caches)
+            .orElse(List.of());
+        manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties,
+            declared);
         byUri.put(managerUri, manager);
       }
       return manager;

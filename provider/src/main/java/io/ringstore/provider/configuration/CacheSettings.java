@@ -67,17 +67,17 @@ public final class CacheSettings {
     checkBound(where, "maxEntries", c.getMaxEntries());
     checkBound(where, "maxBytes", c.getMaxBytes());
     int n = c.getReplicationFactor();
-    if (n < 1 || n > MAX_REPLICATION_FACTOR) {
-      throw new IllegalArgumentException(where + "N=" + n + " is out of range (replicationFactor must be in 1.." + MAX_REPLICATION_FACTOR + ")");
+    if (!SettingRange.REPLICATION_FACTOR.contains(n)) {
+      throw new IllegalArgumentException(where + "N=" + n + " is out of range (replicationFactor must be in " + SettingRange.REPLICATION_FACTOR + ")");
     }
     checkQuorum(where, "W", "writeQuorum", c.getWriteQuorum(), n);
     checkQuorum(where, "R", "readQuorum", c.getReadQuorum(), n);
     checkTimeout(where, "readTimeout", c.getReadTimeout());
     checkTimeout(where, "writeTimeout", c.getWriteTimeout());
-    checkRange(where, "maxSiblings", c.getMaxSiblings(), 1, MAX_SIBLINGS_OR_CLOCK_ENTRIES);
-    checkRange(where, "maxClockEntries", c.getMaxClockEntries(), 1, MAX_SIBLINGS_OR_CLOCK_ENTRIES);
-    checkRange(where, "maxKeyBytes", c.getMaxKeyBytes(), 1, MAX_KEY_BYTES_LIMIT);
-    checkRange(where, "maxValueBytes", c.getMaxValueBytes(), 1, MAX_VALUE_BYTES_LIMIT);
+    checkRange(where, "maxSiblings", c.getMaxSiblings(), SettingRange.SIBLINGS_OR_CLOCK_ENTRIES);
+    checkRange(where, "maxClockEntries", c.getMaxClockEntries(), SettingRange.SIBLINGS_OR_CLOCK_ENTRIES);
+    checkRange(where, "maxKeyBytes", c.getMaxKeyBytes(), SettingRange.KEY_BYTES);
+    checkRange(where, "maxValueBytes", c.getMaxValueBytes(), SettingRange.VALUE_BYTES);
     if (!c.isStoreByValue() && n != 1) {
       throw new IllegalArgumentException(where + "storeByValue=false (store-by-reference) needs N=1, got N=" + n
           + ": references cannot be replicated to other nodes; store by value or set replicationFactor to 1");
@@ -101,8 +101,8 @@ public final class CacheSettings {
   }
 
   private static void checkBound(String where, String setting, long value) {
-    if (value < 1) {
-      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need >= 1, or UNBOUNDED)");
+    if (!SettingRange.POSITIVE.contains(value)) {
+      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need " + SettingRange.POSITIVE + ", or UNBOUNDED)");
     }
   }
 
@@ -121,9 +121,9 @@ public final class CacheSettings {
     }
   }
 
-  private static void checkRange(String where, String setting, long value, long min, long max) {
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need " + min + ".." + max + ")");
+  private static void checkRange(String where, String setting, long value, SettingRange range) {
+    if (!range.contains(value)) {
+      throw new IllegalArgumentException(where + setting + "=" + value + " is out of range (need " + range + ")");
     }
   }
 }

@@ -15,13 +15,18 @@ import javax.management.ObjectName;
  * Registers a cache's MXBeans on the platform MBeanServer under the spec's object names:
  * {@code javax.cache:type=CacheConfiguration|CacheStatistics,CacheManager=<uri>,Cache=<name>}.
  *
- * <p>Names: in the manager's URI and the cache's name, each {@code ':'}, {@code '='}, {@code ','}
- * and newline becomes {@code '.'}, exactly as the TCK ({@code TestSupport.calculateObjectName}) and
- * the reference implementation build the names to look the beans up. A value that still holds a
- * character an unquoted ObjectName value cannot ({@code '*'}, {@code '?'}, {@code '"'}, {@code
- * '\\'}) is quoted with {@link ObjectName#quote(String)} so the name stays a valid, non-pattern
- * name. Distinct caches can therefore share a name ({@code a:b} and {@code a=b}); as in the RI, the
- * second registration is then a no-op.
+ * <p>Names: {@code CacheManager=} is the manager's {@code getURI().toString()} and {@code Cache=}
+ * the cache's name, unquoted, with each {@code ':'} replaced by {@code '.'}: exactly the string
+ * Micrometer's {@code JCacheMetrics} builds ({@code uri.toString().replace(':', '.')}), so it finds
+ * the statistics of a cache whose manager has a {@code file:}, {@code jar:file:...!/...} or
+ * {@code jar:nested:...} URI. The TCK ({@code TestSupport.calculateObjectName}) and the reference
+ * implementation also replace {@code '='}, {@code ','} and newline, which an unquoted ObjectName
+ * value cannot hold, so we do too; a value that then still holds {@code '*'}, {@code '?'} or
+ * {@code '"'} (a pattern or an invalid value unquoted) is quoted with {@link ObjectName#quote(String)}.
+ * Only for names holding one of these six characters do our name and Micrometer's differ (its
+ * name is then not a valid, non-pattern ObjectName, so it cannot find any bean). Distinct caches
+ * can share a name ({@code a:b} and {@code a=b}); as in the RI, the second registration is then a
+ * no-op.
  *
  * <p>Thread-safety: stateless; safe from any thread. Register and unregister are idempotent.
  */
@@ -68,12 +73,16 @@ public final class ManagementRegistry {
     }
   }
 
-  /** The TCK's treatment ({@code :}, {@code =}, {@code ,}, newline to {@code .}), quoted if still needed. */
+  /**
+   * Micrometer's and the TCK's treatment ({@code :}, and also {@code =}, {@code ,}, newline, to
+   * {@code .}), quoted only if an unquoted value cannot hold the result. A backslash needs no
+   * quoting in an unquoted value, so it stays as it is (as in Micrometer's name).
+   */
   static String safeValue(String value) {
     String replaced = value.replaceAll(":|=|\n|,", ".");
     for (int i = 0; i < replaced.length(); i++) {
       char c = replaced.charAt(i);
-      if (c == '*' || c == '?' || c == '"' || c == '\\') {
+      if (c == '*' || c == '?' || c == '"') {
         return ObjectName.quote(replaced);
       }
     }
