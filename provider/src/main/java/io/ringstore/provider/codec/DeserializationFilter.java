@@ -25,7 +25,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeserializationFilter implements ObjectInputFilter {
 
-  /** Packages and classes rejected by the default filter. */
+  /**
+   * What the default filter rejects: an entry ending in {@code .} is a package (with its
+   * subpackages), any other a class (with its nested classes, but not classes whose names merely
+   * begin the same: {@code java.lang.Runtime} does not reject {@code java.lang.RuntimeException}).
+   */
   public static final List<String> DENIED_PREFIXES = List.of(
       "org.apache.commons.collections.functors.",
       "org.apache.commons.collections4.functors.",
@@ -98,8 +102,11 @@ public final class DeserializationFilter implements ObjectInputFilter {
 
   /** Whether the default filter rejects classes named {@code className} by name alone. */
   public static boolean isDenied(String className) {
-    for (String prefix : DENIED_PREFIXES) {
-      if (className.startsWith(prefix)) {
+    for (String entry : DENIED_PREFIXES) {
+      boolean denied = entry.endsWith(".")
+          ? className.startsWith(entry) // a package and its subpackages
+          : className.equals(entry) || className.startsWith(entry + "$"); // a class and its nested classes
+      if (denied) {
         return true;
       }
     }

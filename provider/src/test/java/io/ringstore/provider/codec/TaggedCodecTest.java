@@ -37,6 +37,13 @@ class TaggedCodecTest {
     }
   }
 
+  @Test
+  void anUncheckedExceptionRoundTripsThroughTheDefaultFilter() {
+    Object decoded = codec.decode(codec.encode(new IllegalStateException("stored by value")));
+    assertThat(decoded).isInstanceOf(IllegalStateException.class);
+    assertThat(((IllegalStateException) decoded).getMessage()).isEqualTo("stored by value");
+  }
+
   @Property
   void numbersRoundTrip(@ForAll long number, @ForAll int small) {
     assertThat(codec.decode(codec.encode(number))).isEqualTo(number);
@@ -107,5 +114,10 @@ class TaggedCodecTest {
   void theDefaultFilterDeniesGadgetPackagesByName() {
     assertThat(DeserializationFilter.isDenied("org.apache.commons.collections.functors.InvokerTransformer")).isTrue();
     assertThat(DeserializationFilter.isDenied("com.example.Order")).isFalse();
+    // a class entry denies the class and its nested classes, not every name it begins
+    assertThat(DeserializationFilter.isDenied("java.lang.Runtime")).isTrue();
+    assertThat(DeserializationFilter.isDenied("java.lang.ProcessBuilder$Redirect")).isTrue();
+    assertThat(DeserializationFilter.isDenied("java.lang.RuntimeException")).isFalse();
+    assertThat(DeserializationFilter.isDenied("java.lang.reflect.ProxyGenerator")).isFalse();
   }
 }
