@@ -390,6 +390,11 @@ final class BoundedStore implements Store {
     return new EngineStats(e, w, evictions.sum(), expirations.sum());
   }
 
+  @Override
+  public long expirationCount() {
+    return expirations.sum();
+  }
+
   /**
    * Checks the invariants of the class comment (tests; O(n)). Call only when no compute runs.
    *

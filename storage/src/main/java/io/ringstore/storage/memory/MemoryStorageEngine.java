@@ -118,6 +118,11 @@ public final class MemoryStorageEngine implements StorageEngine {
     }
   }
 
+  /** The background sweep of expired records (tests). */
+  ExpirySweep sweep() {
+    return sweep;
+  }
+
   /** Checks the store's internal invariants (tests); a no-op for an unbounded engine. */
   void checkInvariants() {
     if (store instanceof BoundedStore bounded) {

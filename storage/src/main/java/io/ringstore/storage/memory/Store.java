@@ -27,4 +27,7 @@ sealed interface Store permits UnboundedStore, BoundedStore {
   void clear();
 
   EngineStats stats();
+
+  /** How many records have been removed as expired so far (cheap: no walk of the map). */
+  long expirationCount();
 }

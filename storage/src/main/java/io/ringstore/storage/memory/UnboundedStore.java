@@ -79,6 +79,11 @@ final class UnboundedStore implements Store {
   }
 
   @Override
+  public long expirationCount() {
+    return expirations.sum();
+  }
+
+  @Override
   public EngineStats stats() {
     long weightBytes = 0;
     for (Map.Entry<Bytes, StoredRecord> e : map.entrySet()) {
