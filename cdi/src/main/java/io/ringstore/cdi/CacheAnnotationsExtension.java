@@ -2,6 +2,7 @@ package io.ringstore.cdi;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 import jakarta.enterprise.util.AnnotationLiteral;
@@ -14,10 +15,12 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import java.util.List;
+import javax.cache.Caching;
 import javax.cache.annotation.CachePut;
 import javax.cache.annotation.CacheRemove;
 import javax.cache.annotation.CacheRemoveAll;
 import javax.cache.annotation.CacheResult;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The portable extension that switches the JCache annotations on in a jakarta CDI container: add
@@ -40,11 +43,17 @@ import javax.cache.annotation.CacheResult;
  * vetoed in {@link ProcessAnnotatedType} (the added copies carry a private marker annotation), so
  * each interceptor exists once and runs once per call.
  *
+ * <p>On {@link BeforeShutdown} (the application is stopping or being undeployed) it closes every
+ * Ringstore cache manager made for the application's class loader (the thread context loader when
+ * the container booted it), as {@link javax.cache.spi.CachingProvider#close(ClassLoader)} does: the
+ * caches, their statistics MBeans and the threads behind them go with the application, and
+ * nothing keeps its class loader alive.
+ *
  * <p>Note for Weld SE: {@code Weld.disableDiscovery()} also skips service-loaded extensions; add
  * this one with {@code addExtension(new CacheAnnotationsExtension())}.
  *
- * <p>Thread-safety: the container calls observers from one thread during boot; the extension keeps
- * no state.
+ * <p>Thread-safety: the container calls observers from one thread at a time (boot, then
+ * shutdown); the one field is written at boot.
  */
 public final class CacheAnnotationsExtension implements Extension {
 
@@ -61,10 +70,14 @@ public final class CacheAnnotationsExtension implements Extension {
   /** The other beans the extension adds. */
   static final List<Class<?>> BEANS = List.of(CacheLookup.class, CacheProducers.class);
 
+  // the application's class loader, seen at boot
+  private @Nullable ClassLoader applicationLoader;
+
   /** Created by the container's service loader (or by {@code Weld.addExtension}). */
   public CacheAnnotationsExtension() {}
 
   void register(@Observes BeforeBeanDiscovery event) {
+    applicationLoader = CacheSource.applicationClassLoader();
     for (Class<? extends Annotation> binding : BINDINGS) {
       event.configureInterceptorBinding(binding).methods().forEach(member -> member.add(Nonbinding.Literal.INSTANCE));
     }
@@ -75,6 +88,20 @@ public final class CacheAnnotationsExtension implements Extension {
       event.addAnnotatedType(type, id(type)).add(RegisteredLiteral.INSTANCE);
     }
     LOG.log(Level.DEBUG, "JCache annotation interceptors registered: {0}", INTERCEPTORS);
+  }
+
+  /** Closes the Ringstore cache managers of the application that is stopping. */
+  void closeManagers(@Observes BeforeShutdown event) {
+    ClassLoader loader = applicationLoader;
+    if (loader == null) {
+      return;
+    }
+    try {
+      Caching.getCachingProvider(CacheSource.PROVIDER, loader).close(loader);
+      LOG.log(Level.DEBUG, "closed the Ringstore cache managers of {0}", loader);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "closing the Ringstore cache managers of " + loader + " at shutdown failed", e);
+    }
   }
 
   /** Keeps the module's classes to the copies added above. */
