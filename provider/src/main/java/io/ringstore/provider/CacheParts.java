@@ -167,8 +167,12 @@ final class CacheParts<K, V> {
     }
   }
 
-  /** Releases everything: MXBeans, listeners, loader, writer, expiry policy, the keyspace and its data. */
-  void close() {
+  /**
+   * Releases everything: MXBeans, listeners, loader, writer, expiry policy and the keyspace, whose
+   * records are dropped if {@code destroy} ({@code destroyCache}) and kept by a persistent engine
+   * otherwise ({@code Cache.close()}, a closing manager).
+   */
+  void close(boolean destroy) {
     try {
       registerStatistics(false);
       registerConfiguration(false);
@@ -177,9 +181,13 @@ final class CacheParts<K, V> {
     }
     closeComponents();
     try {
-      manager.node().dropKeyspace(cache.getName());
+      if (destroy) {
+        manager.node().dropKeyspace(cache.getName());
+      } else {
+        manager.node().closeKeyspace(cache.getName());
+      }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "cache '" + cache.getName() + "': dropping its keyspace failed", e);
+      LOG.log(Level.WARNING, "cache '" + cache.getName() + "': " + (destroy ? "dropping" : "closing") + " its keyspace failed", e);
     }
     codec.clearReferences();
   }

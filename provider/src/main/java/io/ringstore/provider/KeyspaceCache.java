@@ -413,6 +413,15 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
 
   @Override
   public void close() {
+    close(false);
+  }
+
+  /** Closes this cache and drops its records: {@code CacheManager.destroyCache}. */
+  void destroy() {
+    close(true);
+  }
+
+  private void close(boolean destroy) {
     synchronized (this) {
       if (closed) {
         return;
@@ -420,7 +429,7 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
       closed = true;
     }
     manager.forget(this);
-    parts.close();
+    parts.close(destroy);
   }
 
   @Override

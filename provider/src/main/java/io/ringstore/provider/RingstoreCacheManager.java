@@ -220,7 +220,7 @@ public final class RingstoreCacheManager implements CacheManager {
     requireNonNull(cacheName, "cacheName");
     KeyspaceCache<?, ?> cache = caches.get(cacheName);
     if (cache != null) {
-      cache.close();
+      cache.destroy();
     }
   }
 

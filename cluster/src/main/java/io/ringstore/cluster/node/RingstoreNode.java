@@ -84,7 +84,19 @@ public final class RingstoreNode implements AutoCloseable {
     return keyspaces.get(name);
   }
 
-  /** Closes keyspace {@code name} and drops its records on this node. */
+  /**
+   * Closes keyspace {@code name} on this node and keeps its records: a persistent engine finds them
+   * again when the keyspace is next opened on the same data (an in-memory engine has nowhere to
+   * keep them). What {@code Cache.close()} and a closing cache manager do.
+   */
+  public void closeKeyspace(String name) {
+    Coordinator coordinator = keyspaces.remove(name);
+    if (coordinator != null) {
+      coordinator.closeEngine();
+    }
+  }
+
+  /** Closes keyspace {@code name} and drops its records on this node: what {@code destroyCache} does. */
   public void dropKeyspace(String name) {
     Coordinator coordinator = keyspaces.remove(name);
     if (coordinator != null) {

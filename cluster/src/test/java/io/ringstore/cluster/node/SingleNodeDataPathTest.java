@@ -96,6 +96,21 @@ class SingleNodeDataPathTest {
   }
 
   @Test
+  void closingAKeyspaceKeepsItsRecordsAndDroppingOneClearsThem() {
+    KeyspaceSettings recording = new KeyspaceSettings("kept", RecordingEngineFactory.NAME, Map.of(), EngineSettings.UNBOUNDED,
+        EngineSettings.UNBOUNDED, EvictionPolicy.NO_EVICTION, 1, 1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 16,
+        RemovalListener.NONE);
+    node.openKeyspace(recording).update(Bytes.utf8("a"), current -> Mutation.write(Bytes.utf8("1"), StoredRecord.NEVER));
+    node.closeKeyspace("kept");
+    assertThat(RecordingEngineFactory.CALLS.get("kept")).containsExactly("close");
+    assertThat(node.keyspace("kept")).isNull();
+
+    node.openKeyspace(recording);
+    node.dropKeyspace("kept");
+    assertThat(RecordingEngineFactory.CALLS.get("kept")).containsExactly("clear", "close");
+  }
+
+  @Test
   void anOverwriteDescendsFromWhatItSaw() {
     Coordinator c = node.openKeyspace(settings("k", 1, 1, 1));
     Bytes key = Bytes.utf8("a");
