@@ -86,6 +86,41 @@ public final class VectorClock {
     return EMPTY.advance(new Dot(actor, counter), stampMillis);
   }
 
+  /**
+   * A clock from its entries in order (for decoders): {@code actors} strictly ascending (by
+   * {@link String#compareTo}), each non-empty, with its counter ({@code >= 1}) and stamp
+   * ({@code >= 0} wall millis).
+   *
+   * @throws IllegalArgumentException naming the entry that breaks a rule
+   */
+  public static VectorClock ofEntries(String[] actors, long[] counters, long[] stampsMillis) {
+    int n = actors.length;
+    if (counters.length != n || stampsMillis.length != n) {
+      throw new IllegalArgumentException("vector clock entries: " + n + " actors, " + counters.length + " counters, "
+          + stampsMillis.length + " stamps; need as many of each");
+    }
+    String[] a = actors.clone();
+    long[] e = new long[2 * n];
+    for (int i = 0; i < n; i++) {
+      if (a[i] == null || a[i].isEmpty()) {
+        throw new IllegalArgumentException("vector clock entry " + i + ": actor must not be empty");
+      }
+      if (i > 0 && a[i - 1].compareTo(a[i]) >= 0) {
+        throw new IllegalArgumentException("vector clock entry " + i + ": actor '" + a[i] + "' is not after '" + a[i - 1]
+            + "'; actors must be strictly ascending");
+      }
+      if (counters[i] < 1) {
+        throw new IllegalArgumentException("vector clock entry " + i + ": counter = " + counters[i] + "; need >= 1");
+      }
+      if (stampsMillis[i] < 0) {
+        throw new IllegalArgumentException("vector clock entry " + i + ": stamp = " + stampsMillis[i] + "; need >= 0");
+      }
+      e[2 * i] = counters[i];
+      e[2 * i + 1] = stampsMillis[i];
+    }
+    return n == 0 ? EMPTY : new VectorClock(a, e);
+  }
+
   /** Builds a clock from its entries (for decoding); stamps default to 0. */
   public static VectorClock of(Map<String, Long> counters) {
     var sorted = new TreeMap<>(counters);
