@@ -48,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Asynchronous work (asynchronous listeners, {@code loadAll}) runs on the manager's executor:
  * {@value #ASYNC_THREADS} daemon threads with a queue of {@value #ASYNC_QUEUE_BOUND} tasks; past the
- * bound the submitting thread runs the task itself (push-back, nothing dropped).
+ * bound, and once the manager is closed, the submitting thread runs the task itself (push-back;
+ * nothing is dropped, so deliveries already chained behind a slow listener still happen after
+ * {@code close()}).
  *
  * <p>Thread-safety: thread-safe. Creating and closing caches is serialised by a lock; looking caches
  * up is lock-free.
@@ -111,7 +113,7 @@ public final class RingstoreCacheManager implements CacheManager {
     this.node = RingstoreNode.embedded(options);
     this.executor = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(ASYNC_QUEUE_BOUND), daemonThreads("ringstore-async-" + node.nodeId()),
-        new ThreadPoolExecutor.CallerRunsPolicy());
+        RingstoreCacheManager::runOnCaller);
     this.executor.allowCoreThreadTimeOut(true);
     for (DeclaredCache cache : declared) {
       try {
@@ -121,6 +123,15 @@ public final class RingstoreCacheManager implements CacheManager {
         throw cache.cannotCreate(e);
       }
     }
+  }
+
+  /**
+   * The executor's rejection handler: the submitting thread runs the task. Unlike
+   * {@link ThreadPoolExecutor.CallerRunsPolicy}, also once the executor is shut down, which would
+   * otherwise drop the task silently (and with it an event chained behind a slow listener).
+   */
+  private static void runOnCaller(Runnable task, ThreadPoolExecutor executor) {
+    task.run();
   }
 
   private static ThreadFactory daemonThreads(String prefix) {
