@@ -10,6 +10,8 @@ import io.ringstore.provider.processor.ProcessorResult;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.EngineEntry;
 import io.ringstore.spi.StoredRecord;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.cache.Cache;
+import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CacheWriterException;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
@@ -42,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * @param <V> the value type
  */
 final class CacheBulk<K, V> {
+  private static final Logger LOG = System.getLogger(CacheBulk.class.getName());
+
   private final KeyspaceCache<K, V> cache;
 
   CacheBulk(KeyspaceCache<K, V> cache) {
@@ -150,18 +155,27 @@ final class CacheBulk<K, V> {
     }
     EventBatch<K, V> batch = cache.listeners.newBatch();
     int puts = 0;
-    for (int i = 0; i < keys.size(); i++) {
-      if (notWritten.contains(keys.get(i))) {
-        cache.codec.release(valueBytes.get(i));
-        continue;
+    int i = 0;
+    try {
+      for (; i < keys.size(); i++) {
+        if (notWritten.contains(keys.get(i))) {
+          cache.codec.release(valueBytes.get(i));
+          continue;
+        }
+        KeyWrite<K, V> step = cache.applyWithoutFiring(keyBytes.get(i),
+            KeyWrite.put(cache, Kind.PUT, keys.get(i), values.get(i), valueBytes.get(i), false, batch), valueBytes.get(i));
+        if (step.stored) {
+          puts++;
+        }
       }
-      KeyWrite<K, V> step = cache.applyWithoutFiring(keyBytes.get(i),
-          KeyWrite.put(cache, Kind.PUT, keys.get(i), values.get(i), valueBytes.get(i), false, batch), valueBytes.get(i));
-      if (step.stored) {
-        puts++;
+    } finally {
+      // a key that failed part-way (a full no-eviction cache, say): the keys already stored keep
+      // their events, and the encoded values never reached release their handles
+      for (int left = i + 1; left < keys.size(); left++) {
+        cache.codec.release(valueBytes.get(left));
       }
+      batch.fire();
     }
-    batch.fire();
     if (stats && puts > 0) {
       cache.statistics.recordPuts(puts);
       cache.statistics.recordPutNanos(cache.ticker.nanos() - start);
@@ -207,16 +221,19 @@ final class CacheBulk<K, V> {
     }
     EventBatch<K, V> batch = cache.listeners.newBatch();
     int removals = 0;
-    for (int i = 0; i < keys.size(); i++) {
-      if (notDeleted.contains(keys.get(i))) {
-        continue;
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        if (notDeleted.contains(keys.get(i))) {
+          continue;
+        }
+        KeyWrite<K, V> step = cache.applyWithoutFiring(keyBytes.get(i), KeyWrite.remove(cache, Kind.REMOVE, keys.get(i), false, batch), null);
+        if (step.removed) {
+          removals++;
+        }
       }
-      KeyWrite<K, V> step = cache.applyWithoutFiring(keyBytes.get(i), KeyWrite.remove(cache, Kind.REMOVE, keys.get(i), false, batch), null);
-      if (step.removed) {
-        removals++;
-      }
+    } finally {
+      batch.fire(); // the removals made before a failure keep their events
     }
-    batch.fire();
     if (stats && removals > 0) {
       cache.statistics.recordRemovals(removals);
       cache.statistics.recordRemoveNanos(cache.ticker.nanos() - start);
@@ -246,7 +263,15 @@ final class CacheBulk<K, V> {
       } catch (Exception e) {
         if (completionListener != null) {
           completionListener.onException(e);
+        } else {
+          LOG.log(Level.WARNING, "cache '" + cache.getName() + "': loadAll of " + keyList.size()
+              + " keys failed, and no CompletionListener was given to report it to", e);
         }
+      } catch (Error e) {
+        if (completionListener != null) {
+          completionListener.onException(new CacheLoaderException("cache '" + cache.getName() + "': loadAll failed: " + e, e));
+        }
+        throw e;
       }
     });
   }
@@ -266,20 +291,23 @@ final class CacheBulk<K, V> {
     long start = stats ? cache.ticker.nanos() : 0L;
     EventBatch<K, V> batch = cache.listeners.newBatch();
     int puts = 0;
-    for (Map.Entry<K, V> entry : loaded.entrySet()) {
-      K key = entry.getKey();
-      V value = entry.getValue();
-      if (key == null || value == null) {
-        continue;
+    try {
+      for (Map.Entry<K, V> entry : loaded.entrySet()) {
+        K key = entry.getKey();
+        V value = entry.getValue();
+        if (key == null || value == null) {
+          continue;
+        }
+        Bytes valueBytes = cache.codec.encodeValue(value);
+        KeyWrite<K, V> step = cache.applyWithoutFiring(cache.codec.encodeKey(key),
+            KeyWrite.put(cache, replaceExistingValues ? Kind.PUT : Kind.PUT_IF_ABSENT, key, value, valueBytes, false, batch), valueBytes);
+        if (step.stored) {
+          puts++;
+        }
       }
-      Bytes valueBytes = cache.codec.encodeValue(value);
-      KeyWrite<K, V> step = cache.applyWithoutFiring(cache.codec.encodeKey(key),
-          KeyWrite.put(cache, replaceExistingValues ? Kind.PUT : Kind.PUT_IF_ABSENT, key, value, valueBytes, false, batch), valueBytes);
-      if (step.stored) {
-        puts++;
-      }
+    } finally {
+      batch.fire(); // the loads stored before a failure keep their events
     }
-    batch.fire();
     if (stats && puts > 0) {
       cache.statistics.recordPuts(puts);
       cache.statistics.recordPutNanos(cache.ticker.nanos() - start);

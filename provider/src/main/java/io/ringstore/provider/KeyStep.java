@@ -41,6 +41,8 @@ abstract class KeyStep<K, V> extends DirectOperation implements Mutation.Write {
   final KeyspaceCache<K, V> cache;
   final K key;
   final EventBatch<K, V> batch;
+  // the batch's size when this step began: its own events come after
+  private final int batchMark;
 
   // outcome, reset by apply()
   private long nowMillis = NOT_READ;
@@ -64,10 +66,20 @@ abstract class KeyStep<K, V> extends DirectOperation implements Mutation.Write {
     this.cache = cache;
     this.key = key;
     this.batch = batch;
+    this.batchMark = batch.size();
+  }
+
+  /**
+   * Forgets the events this step recorded: its update did not take effect (the engine refused the
+   * write, or the step threw). The batch may hold earlier steps' events (bulk operations share one).
+   */
+  final void discardEvents() {
+    batch.truncate(batchMark);
   }
 
   @Override
   public final Mutation apply(@Nullable StoredRecord current) {
+    discardEvents(); // a repeated run records its events afresh
     nowMillis = NOT_READ;
     live = null;
     present = false;

@@ -531,12 +531,15 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     try {
       coordinator.update(key, step);
     } catch (RingstoreException e) {
+      step.discardEvents();
       releaseUnused(step, newBytes, null);
       throw translate(e);
     } catch (IllegalStateException e) {
+      step.discardEvents();
       releaseUnused(step, newBytes, null);
       throw translate(e);
     } catch (RuntimeException | Error e) {
+      step.discardEvents();
       releaseUnused(step, newBytes, null);
       throw e;
     }

@@ -1,11 +1,16 @@
 package io.ringstore.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.provider.codec.ReferenceTable;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import javax.cache.Cache;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +55,26 @@ class StoreByReferenceTest {
     cache.put("k", value);
     value.append(" and changed");
     assertThat(cache.get("k")).isSameAs(value);
+  }
+
+  @Test
+  void aPutAllThatFailsPartWayKeepsTheEventsOfWhatItStoredAndReleasesTheRest() {
+    List<String> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CacheEntryCreatedListener<String, StringBuilder> listener = events -> events.forEach(e -> created.add(e.getKey()));
+    Cache<String, StringBuilder> plain = manager.createCache("bounded", new RingstoreConfiguration<String, StringBuilder>()
+        .setStoreByValue(false).setMaxEntries(2).setEvictionPolicy(io.ringstore.spi.EvictionPolicy.NO_EVICTION)
+        .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+            (javax.cache.configuration.Factory<CacheEntryCreatedListener<String, StringBuilder>>) () -> listener,
+            null, false, true)));
+    @SuppressWarnings("unchecked")
+    KeyspaceCache<String, StringBuilder> cache = (KeyspaceCache<String, StringBuilder>) plain.unwrap(RingstoreCache.class);
+    Map<String, StringBuilder> four = new java.util.LinkedHashMap<>();
+    for (String k : List.of("a", "b", "c", "d")) {
+      four.put(k, new StringBuilder(k));
+    }
+    assertThatThrownBy(() -> cache.putAll(four)).isInstanceOf(javax.cache.CacheException.class).hasMessageContaining("full");
+    assertThat(created).containsExactly("a", "b");
+    assertThat(cache.codec.references().size()).as("handles of the values stored, and of none other").isEqualTo(2);
   }
 
   @Test

@@ -81,6 +81,17 @@ public final class EventBatch<K, V> {
     return events == null ? 0 : events.size();
   }
 
+  /**
+   * Forgets the events recorded after the first {@code size}: those of a step that did not take
+   * effect (its write was refused) or that is run again.
+   */
+  public void truncate(int size) {
+    List<EntryEvent<K, V>> recorded = events;
+    if (recorded != null && recorded.size() > size) {
+      recorded.subList(size, recorded.size()).clear();
+    }
+  }
+
   private void add(EntryEvent<K, V> event) {
     if (events == null) {
       events = new ArrayList<>(4);
