@@ -386,19 +386,25 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     }
   }
 
+  /**
+   * A copy of the cache's configuration as it is now: changing the copy changes nothing (the spec
+   * asks for an immutable value), and the cache's own, which listeners and the manager's
+   * {@code enableStatistics} change, is never handed out.
+   */
   @Override
   public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
     requireNonNull(clazz, "clazz");
     if (clazz.isInstance(configuration)) {
-      return clazz.cast(configuration);
+      return clazz.cast(getRingstoreConfiguration());
     }
     throw new IllegalArgumentException("cache '" + name + "': the configuration is a " + configuration.getClass().getName()
         + ", not a " + clazz.getName());
   }
 
+  /** A copy of the cache's configuration as it is now (see {@link #getConfiguration}). */
   @Override
-  public RingstoreConfiguration<K, V> getRingstoreConfiguration() {
-    return configuration;
+  public synchronized RingstoreConfiguration<K, V> getRingstoreConfiguration() {
+    return new RingstoreConfiguration<>(configuration);
   }
 
   @Override
@@ -428,8 +434,10 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
       }
       closed = true;
     }
-    manager.forget(this);
+    // the keyspace closes before the manager forgets the cache: a createCache of the same name
+    // that sees the name free finds the node's keyspace closed too
     parts.close(destroy);
+    manager.forget(this);
   }
 
   @Override
@@ -465,14 +473,18 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
 
   /** Turns statistics on or off (the manager's {@code enableStatistics}). */
   void setStatisticsEnabled(boolean enabled) {
-    configuration.setStatisticsEnabled(enabled);
+    synchronized (this) {
+      configuration.setStatisticsEnabled(enabled);
+    }
     statisticsEnabled = enabled;
     parts.registerStatistics(enabled);
   }
 
   /** Turns the configuration MXBean on or off (the manager's {@code enableManagement}). */
   void setManagementEnabled(boolean enabled) {
-    configuration.setManagementEnabled(enabled);
+    synchronized (this) {
+      configuration.setManagementEnabled(enabled);
+    }
     parts.registerConfiguration(enabled);
   }
 

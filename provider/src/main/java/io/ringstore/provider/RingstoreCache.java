@@ -32,6 +32,9 @@ public interface RingstoreCache<K, V> extends Cache<K, V> {
    */
   long getDiscardedSiblings();
 
-  /** The configuration the cache was created with (its own copy, with Ringstore's settings). */
+  /**
+   * A copy of the cache's configuration as it is now, with Ringstore's settings (changing the copy
+   * changes nothing).
+   */
   io.ringstore.provider.configuration.RingstoreConfiguration<K, V> getRingstoreConfiguration();
 }

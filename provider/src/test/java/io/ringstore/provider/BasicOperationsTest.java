@@ -33,6 +33,20 @@ class BasicOperationsTest {
   }
 
   @Test
+  void theConfigurationHandedOutIsACopyThatChangesNothing() {
+    @SuppressWarnings("unchecked")
+    MutableConfiguration<Object, Object> copy = cache.getConfiguration(MutableConfiguration.class);
+    copy.setStatisticsEnabled(true);
+    assertThat(cache.getConfiguration(javax.cache.configuration.CompleteConfiguration.class).isStatisticsEnabled())
+        .as("the cache's configuration after a change to a copy").isFalse();
+
+    manager.enableStatistics("basic", true);
+    assertThat(cache.getConfiguration(javax.cache.configuration.CompleteConfiguration.class).isStatisticsEnabled())
+        .as("a copy taken after the manager turned statistics on").isTrue();
+    assertThat(copy.getCacheEntryListenerConfigurations()).isEmpty();
+  }
+
+  @Test
   void putGetRemoveContainsKey() {
     assertThat(cache.get("k")).isNull();
     cache.put("k", "v");
