@@ -60,18 +60,34 @@ public final class RingstoreCachingProvider implements CachingProvider {
   public CacheManager getCacheManager(@Nullable URI uri, @Nullable ClassLoader classLoader, @Nullable Properties properties) {
     URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    RingstoreCacheManager open = openManager(loader, managerUri);
+    if (open != null) {
+      return open;
+    }
+    // The file is read outside the provider's lock: a slow one (a remote URL) must not hold up
+    // getCacheManager for every other URI and class loader. Two threads may both read it; the
+    // first to come back makes the manager and the other uses that one.
+    List<DeclaredCache> declared = ConfigurationFile.forUri(managerUri, loader)
+        .map(ConfigurationFile::caches)
+        .orElse(List.of());
     synchronized (managers) {
       Map<URI, RingstoreCacheManager> byUri = managers.computeIfAbsent(loader, ignored -> new HashMap<>());
       RingstoreCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
-        List<DeclaredCache> declared = ConfigurationFile.forUri(managerUri, loader)
-            .map(ConfigurationFile::caches)
-            .orElse(List.of());
         manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties,
             declared);
         byUri.put(managerUri, manager);
       }
       return manager;
+    }
+  }
+
+  /** The open manager for {@code uri} and {@code loader}, or {@code null}. */
+  private @Nullable RingstoreCacheManager openManager(ClassLoader loader, URI uri) {
+    synchronized (managers) {
+      Map<URI, RingstoreCacheManager> byUri = managers.get(loader);
+      RingstoreCacheManager manager = byUri == null ? null : byUri.get(uri);
+      return manager == null || manager.isClosed() ? null : manager;
     }
   }
 
