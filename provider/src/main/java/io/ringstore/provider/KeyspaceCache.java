@@ -123,7 +123,10 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     checkOpen();
     requireNonNull(key, "key");
     if (plainReads && !statisticsEnabled) {
-      Bytes keyBytes = codec.encodeKey(key);
+      Bytes keyBytes = codec.encodeKeyIfKnown(key);
+      if (keyBytes == null) {
+        return null;
+      }
       StoredRecord record = read(keyBytes);
       return record == null ? null : resolvedValue(keyBytes, record);
     }
@@ -133,15 +136,16 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   /** A get that counts statistics, renews an access expiry or reads through. */
   private @Nullable V getWithEffects(K key) {
     long start = startTimer();
-    Bytes keyBytes = codec.encodeKey(key);
     V value;
     boolean hit;
     boolean loaded = false;
     if (plainReads) {
-      StoredRecord record = read(keyBytes);
+      Bytes keyBytes = codec.encodeKeyIfKnown(key);
+      StoredRecord record = keyBytes == null ? null : read(keyBytes);
       value = record == null ? null : resolvedValue(keyBytes, record);
       hit = value != null;
     } else {
+      Bytes keyBytes = codec.encodeKey(key);
       KeyRead<K, V> step = apply(keyBytes, new KeyRead<>(this, key, readThrough != null, null, listeners.newBatch()), null);
       value = step.value;
       hit = step.hit();
@@ -160,7 +164,8 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   public boolean containsKey(K key) {
     checkOpen();
     requireNonNull(key, "key");
-    StoredRecord record = read(codec.encodeKey(key));
+    Bytes keyBytes = codec.encodeKeyIfKnown(key);
+    StoredRecord record = keyBytes == null ? null : read(keyBytes);
     return record != null && !record.isTombstone() && (!record.hasSiblings() || values.valueOf(record) != null);
   }
 

@@ -77,6 +77,27 @@ class StoreByReferenceTest {
     assertThat(cache.codec.references().size()).as("handles of the values stored, and of none other").isEqualTo(2);
   }
 
+  /** A key that cannot be serialised: a store-by-reference cache interns it. */
+  private record Point(int x, int y) {}
+
+  @Test
+  void readingAbsentKeysThatMustBeInternedInternsNothing() {
+    Cache<Point, StringBuilder> plain = manager.createCache("points", new RingstoreConfiguration<Point, StringBuilder>()
+        .setStoreByValue(false));
+    @SuppressWarnings("unchecked")
+    KeyspaceCache<Point, StringBuilder> cache = (KeyspaceCache<Point, StringBuilder>) plain.unwrap(RingstoreCache.class);
+    for (int i = 0; i < 100; i++) {
+      assertThat(cache.get(new Point(i, i))).isNull();
+      assertThat(cache.containsKey(new Point(i, -i))).isFalse();
+    }
+    assertThat(cache.codec.internedKeys().size()).as("keys interned by reads of absent keys").isZero();
+    StringBuilder value = new StringBuilder("here");
+    cache.put(new Point(1, 2), value);
+    assertThat(cache.get(new Point(1, 2))).isSameAs(value);
+    assertThat(cache.containsKey(new Point(1, 2))).isTrue();
+    assertThat(cache.codec.internedKeys().size()).isEqualTo(1);
+  }
+
   @Test
   void handlesAreReleasedOnOverwriteRemoveAndClear() {
     KeyspaceCache<String, StringBuilder> cache = cache();

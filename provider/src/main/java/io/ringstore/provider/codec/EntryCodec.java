@@ -104,6 +104,23 @@ public final class EntryCodec<K, V> {
     return encodeKeyBytes(key);
   }
 
+  /**
+   * The bytes of {@code key} for a read: as {@link #encodeKey}, but a key that would have to be
+   * interned and never was gives {@code null} (it cannot be stored, so the read misses) and is not
+   * interned, so reads of absent keys do not grow the table.
+   */
+  public @Nullable Bytes encodeKeyIfKnown(K key) {
+    if (internedKeys != null && !(key instanceof Serializable)) {
+      return internedKeys.find(key);
+    }
+    return encodeKeyBytes(key);
+  }
+
+  /** The table of interned keys of a store-by-reference cache, or {@code null} (tests and diagnostics). */
+  public @Nullable KeyTable<K> internedKeys() {
+    return internedKeys;
+  }
+
   private Bytes encodeKeyBytes(K key) {
     if (keyCodec instanceof TaggedCodec && key instanceof String text) {
       Bytes inline = TaggedCodec.encodeShortAscii(text);

@@ -49,6 +49,11 @@ public final class KeyTable<K> {
     });
   }
 
+  /** The bytes of {@code key}'s id if it was interned, else {@code null} (a look-up that interns nothing). */
+  public @Nullable Bytes find(K key) {
+    return ids.get(key);
+  }
+
   /** Whether {@code bytes} are an interned key's id (rather than a key encoded by value). */
   public static boolean isId(Bytes bytes) {
     return bytes.length() == 9 && bytes.at(0) == TAG;
