@@ -189,7 +189,7 @@ final class CacheParts<K, V> {
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "cache '" + cache.getName() + "': " + (destroy ? "dropping" : "closing") + " its keyspace failed", e);
     }
-    codec.clearReferences();
+    codec.close();
   }
 
   private void closeComponents() {

@@ -99,6 +99,24 @@ class StoreByReferenceTest {
   }
 
   @Test
+  void anInternedKeyKeepsItsIdAcrossAClear() {
+    Cache<Point, StringBuilder> plain = manager.createCache("cleared", new RingstoreConfiguration<Point, StringBuilder>()
+        .setStoreByValue(false));
+    @SuppressWarnings("unchecked")
+    KeyspaceCache<Point, StringBuilder> cache = (KeyspaceCache<Point, StringBuilder>) plain.unwrap(RingstoreCache.class);
+    cache.put(new Point(1, 1), new StringBuilder("before"));
+    io.ringstore.spi.Bytes id = cache.codec.internedKeys().find(new Point(1, 1));
+    cache.clear();
+    StringBuilder after = new StringBuilder("after");
+    cache.put(new Point(1, 1), after);
+    assertThat(cache.codec.internedKeys().find(new Point(1, 1))).isEqualTo(id);
+    List<Point> keys = new java.util.ArrayList<>();
+    cache.forEach(entry -> keys.add(entry.getKey()));
+    assertThat(keys).containsExactly(new Point(1, 1));
+    assertThat(cache.get(new Point(1, 1))).isSameAs(after);
+  }
+
+  @Test
   void handlesAreReleasedOnOverwriteRemoveAndClear() {
     KeyspaceCache<String, StringBuilder> cache = cache();
     ReferenceTable<StringBuilder> handles = cache.codec.references();

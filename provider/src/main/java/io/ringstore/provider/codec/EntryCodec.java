@@ -146,7 +146,7 @@ public final class EntryCodec<K, V> {
     if (internedKeys != null && KeyTable.isId(bytes)) {
       K key = internedKeys.key(bytes);
       if (key == null) {
-        throw new CacheException("cache '" + cacheName + "': a stored key's interned id " + bytes + " is no longer known (the cache was cleared)");
+        throw new CacheException("cache '" + cacheName + "': a stored key's interned id " + bytes + " is not known (the cache was closed)");
       }
       return key;
     }
@@ -214,11 +214,20 @@ public final class EntryCodec<K, V> {
     }
   }
 
-  /** Lets go of every store-by-reference handle (the cache was cleared). */
+  /**
+   * Lets go of every store-by-reference value handle (the cache was cleared). Interned key ids are
+   * kept: a put racing the clear may still store under an id it interned before, and that id must
+   * keep naming its key (see {@link KeyTable}).
+   */
   public void clearReferences() {
     if (references != null) {
       references.clear();
     }
+  }
+
+  /** Lets go of every value handle and interned key (the cache is closing). */
+  public void close() {
+    clearReferences();
     if (internedKeys != null) {
       internedKeys.clear();
     }

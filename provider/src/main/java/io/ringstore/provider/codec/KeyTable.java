@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Invariants: {@code equals} keys share one id; an id is never reused or reassigned. Ids are not
  * released when their entry goes away (a concurrent operation on the same key could otherwise end
- * up with a second id for it); the table is emptied only by {@link #clear()} (the cache's
- * {@code clear}) and when the cache closes. It therefore holds one entry per distinct such key
- * ever used; caches with a large, changing population of non-serialisable keys should use keys
+ * up with a second id for it), nor when the cache is cleared (a put racing the clear may store under
+ * an id it interned just before); the table is emptied only by {@link #clear()}, when the cache
+ * closes. It therefore holds one entry per distinct such key ever written (reads of absent keys
+ * intern nothing: {@link #find}); caches with a large, changing population of non-serialisable keys should use keys
  * that serialise, or store by value.
  *
  * <p>Thread-safety: thread-safe.
