@@ -7,7 +7,8 @@
  * <p>This package owns event objects, filters, delivery order and the bound on queued asynchronous
  * events. It depends on {@code javax.cache} and the JDK only; it must not import
  * {@code io.ringstore.cluster}, {@code io.ringstore.storage} or the provider's cache classes (the
- * cache reaches it through the contract in {@code /work/notes/provider-contract.md}).
+ * cache reaches it through {@link io.ringstore.provider.event.ListenerRegistry} and
+ * {@link io.ringstore.provider.event.EventBatch} only).
  */
 @NullMarked
 package io.ringstore.provider.event;
