@@ -32,7 +32,10 @@ import org.jspecify.annotations.Nullable;
  * CacheEntryListenerException} (an {@link Error} unchanged, and preferred over exceptions when
  * several fail; the others are suppressed), after the other synchronous listeners have had their
  * events. An asynchronous listener gets the events on the executor: one task per key
- * and batch, chained after that key's previous task, so events of one key never reorder; its
+ * and batch, chained after that key's previous task, so the events of one key are delivered in
+ * the order their batches were fired. (Two threads writing one key fire after the key is released,
+ * so their asynchronous events may be delivered in either order; a per-key sequence taken while the
+ * key is held would fix that and is not done yet.) Its
  * exceptions are logged (WARNING) and not propagated. At most {@value #DEFAULT_MAX_PENDING_TASKS}
  * tasks per asynchronous listener are pending; past that a producer waits up to one second for
  * room, then queues beyond the bound with a WARNING -- events are never dropped (see {@link
