@@ -8,10 +8,15 @@
  * The byte layout is documented in {@code docs/formats/sstable.md}; a test checks that document's
  * worked example against these classes.
  *
- * <p>This package owns the SSTable byte formats and nothing else: every class here works on byte
- * arrays and buffers in memory. It does no file I/O and keeps no cache (the table reader, writer
- * and block cache are built on top of it). It depends on {@code io.ringstore.spi} (for
- * {@link io.ringstore.spi.Bytes} and {@link io.ringstore.spi.RingstoreException}) and the JDK only;
+ * <p>On top of the codecs, the table files themselves: {@link
+ * io.ringstore.storage.lsm.sstable.TableBuilder} writes one through a {@link
+ * io.ringstore.storage.lsm.fs.Disk}, {@link io.ringstore.storage.lsm.sstable.TableReader} reads it
+ * (bloom filter, index, one data block per point read, cursors for scans), and {@link
+ * io.ringstore.storage.lsm.sstable.BlockCache} keeps decoded data blocks within a byte bound.
+ *
+ * <p>This package owns the SSTable byte formats and the table files. It depends on {@code
+ * io.ringstore.spi} (for {@link io.ringstore.spi.Bytes} and {@link
+ * io.ringstore.spi.RingstoreException}), {@code io.ringstore.storage.lsm.fs} and the JDK only;
  * it must not import {@code io.ringstore.cluster}, {@code io.ringstore.provider},
  * {@code javax.cache}, or the engine layers that build on it ({@code io.ringstore.storage.lsm}
  * itself and its write-ahead log, memtable, compaction and manifest packages).
