@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringstore.provider.testing.BlockingUrls;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -19,16 +21,19 @@ class SlowConfigurationFileTest {
     BlockingUrls.reset();
     CachingProvider provider = Caching.getCachingProvider(RingstoreCachingProvider.class.getName());
     ClassLoader loader = getClass().getClassLoader();
+    // threads of its own: the common pool may have a single thread on a small machine
+    ExecutorService threads = Executors.newFixedThreadPool(2);
     CompletableFuture<CacheManager> slow = CompletableFuture.supplyAsync(
-        () -> provider.getCacheManager(URI.create("blocking:/remote/ringstore.yaml"), loader));
+        () -> provider.getCacheManager(URI.create("blocking:/remote/ringstore.yaml"), loader), threads);
     try {
       assertThat(BlockingUrls.awaitReading(10)).as("the slow file is being read").isTrue();
       CacheManager other = CompletableFuture.supplyAsync(
-          () -> provider.getCacheManager(URI.create("test:not-held-up"), loader)).get(10, TimeUnit.SECONDS);
+          () -> provider.getCacheManager(URI.create("test:not-held-up"), loader), threads).get(10, TimeUnit.SECONDS);
       assertThat(other.isClosed()).isFalse();
       assertThat(slow).isNotDone();
     } finally {
       BlockingUrls.release();
+      threads.shutdown();
     }
     CacheManager manager = slow.get(10, TimeUnit.SECONDS);
     assertThat(manager.getCacheNames()).containsExactly("slow-cache");
