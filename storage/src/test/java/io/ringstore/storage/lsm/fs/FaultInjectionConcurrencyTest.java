@@ -2,6 +2,7 @@ package io.ringstore.storage.lsm.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringstore.storage.lsm.TestSeeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

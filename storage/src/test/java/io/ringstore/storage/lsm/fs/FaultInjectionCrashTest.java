@@ -3,6 +3,7 @@ package io.ringstore.storage.lsm.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome.FileTail;
 import io.ringstore.storage.lsm.fs.CrashOutcome.UndoneChange;
 import java.io.ByteArrayOutputStream;

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringstore.spi.Bytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.ringstore.storage.lsm.FormatDocument;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * whitespace-separated hex bytes.
  */
 class SstableFormatDocTest {
-  private static final Pattern GOLDEN = Pattern.compile("<!-- golden: ([a-z-]+) -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL);
+  private static final FormatDocument DOCUMENT = FormatDocument.named("sstable.md");
 
   /** The example table's sections, in file order. */
   static Map<String, byte[]> exampleSections() {
@@ -66,20 +62,20 @@ class SstableFormatDocTest {
 
   @Test
   void theDocumentsExampleIsWhatTheCodeWrites() throws IOException {
-    Map<String, byte[]> golden = goldenSections();
+    Map<String, byte[]> golden = DOCUMENT.goldenSections();
     Map<String, byte[]> actual = exampleSections();
     StringBuilder rendered = new StringBuilder();
     actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
         .append(hexLines(bytes)).append('\n'));
-    assertThat(golden.keySet()).as("golden sections in %s", document()).containsExactlyElementsOf(actual.keySet());
+    assertThat(golden.keySet()).as("golden sections in %s", DOCUMENT.path()).containsExactlyElementsOf(actual.keySet());
     actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
-        .as("section %s of %s; the code now writes:%n%s", name, document(), rendered)
+        .as("section %s of %s; the code now writes:%n%s", name, DOCUMENT.path(), rendered)
         .isEqualTo(HexFormat.of().formatHex(bytes)));
   }
 
   @Test
   void theDocumentsBytesDecodeAsATable() throws IOException {
-    byte[] file = concatenate(goldenSections().values());
+    byte[] file = FormatDocument.concatenate(DOCUMENT.goldenSections().values());
     assertThat(file).hasSize(187);
     Footer footer = Footer.decode(file, file.length - Footer.ENCODED_LENGTH, Footer.ENCODED_LENGTH);
 
@@ -119,53 +115,5 @@ class SstableFormatDocTest {
       out.append(HexFormat.ofDelimiter(" ").formatHex(bytes, i, Math.min(bytes.length, i + 16))).append('\n');
     }
     return out.append("```\n").toString();
-  }
-
-  private static Path document() {
-    Path here = Path.of("").toAbsolutePath();
-    for (Path dir = here; dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("docs/formats/sstable.md");
-      if (Files.exists(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("docs/formats/sstable.md not found above " + here);
-  }
-
-  private static Map<String, byte[]> goldenSections() throws IOException {
-    String text = Files.readString(document(), StandardCharsets.UTF_8);
-    Map<String, byte[]> sections = new LinkedHashMap<>();
-    Matcher matcher = GOLDEN.matcher(text);
-    while (matcher.find()) {
-      List<Byte> bytes = new ArrayList<>();
-      for (String line : matcher.group(2).split("\n")) {
-        int comment = line.indexOf('#');
-        String hex = (comment < 0 ? line : line.substring(0, comment)).trim();
-        for (String token : hex.isEmpty() ? new String[0] : hex.split("\\s+")) {
-          assertThat(token).as("hex byte in section %s", matcher.group(1)).matches("[0-9a-f]{2}");
-          bytes.add((byte) Integer.parseInt(token, 16));
-        }
-      }
-      byte[] array = new byte[bytes.size()];
-      for (int i = 0; i < array.length; i++) {
-        array[i] = bytes.get(i);
-      }
-      sections.put(matcher.group(1), array);
-    }
-    return sections;
-  }
-
-  private static byte[] concatenate(Iterable<byte[]> parts) {
-    int length = 0;
-    for (byte[] part : parts) {
-      length += part.length;
-    }
-    byte[] out = new byte[length];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, out, at, part.length);
-      at += part.length;
-    }
-    return out;
   }
 }

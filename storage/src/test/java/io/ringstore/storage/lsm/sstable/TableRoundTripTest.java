@@ -3,6 +3,7 @@ package io.ringstore.storage.lsm.sstable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.NioDisk;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class WalCorruptionTest {
 
   @BeforeEach
   void setUp(TestInfo test) throws IOException {
-    seed = Seeds.seed(test);
+    seed = TestSeeds.seed(test);
     random = new Random(seed);
     try (WalWriter writer = Wals.open(disk, dir, options, 1)) {
       for (int i = 0; i < 60; i++) {

@@ -3,6 +3,7 @@ package io.ringstore.storage.lsm.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.testkit.FakeTime;
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
@@ -34,7 +35,7 @@ class WalCrashTest {
 
   @Test
   void noDurableRecordIsLostAcrossCrashes(TestInfo test) throws IOException {
-    long seed = Seeds.seed(test);
+    long seed = TestSeeds.seed(test);
     Random random = new Random(seed);
     FaultInjectionDisk fs = new FaultInjectionDisk(new NioDisk(), dir, FaultInjectionDisk.Syncs.SIMULATED);
     List<byte[]> written = new ArrayList<>(); // what recovery may replay, in order, from logStart

@@ -9,14 +9,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.ringstore.storage.lsm.FormatDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code #} to the end of a line is commentary and the rest is whitespace-separated hex bytes.
  */
 class WalFormatDocTest {
-  private static final Pattern GOLDEN = Pattern.compile("<!-- golden: ([a-z-]+) -->\\s*```[a-z]*\\n(.*?)```", Pattern.DOTALL);
+  private static final FormatDocument DOCUMENT = FormatDocument.named("wal.md");
 
   @TempDir Path dir;
 
@@ -44,20 +41,20 @@ class WalFormatDocTest {
 
   @Test
   void theDocumentsExampleIsWhatTheCodeWrites() throws IOException {
-    Map<String, byte[]> golden = goldenSections();
+    Map<String, byte[]> golden = DOCUMENT.goldenSections();
     Map<String, byte[]> actual = exampleSections();
     StringBuilder rendered = new StringBuilder();
     actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
         .append(HexFormat.ofDelimiter(" ").formatHex(bytes)).append('\n'));
-    assertThat(golden.keySet()).as("golden sections in %s", document()).containsExactlyElementsOf(actual.keySet());
+    assertThat(golden.keySet()).as("golden sections in %s", DOCUMENT.path()).containsExactlyElementsOf(actual.keySet());
     actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
-        .as("section %s of %s; the code now writes:%n%s", name, document(), rendered)
+        .as("section %s of %s; the code now writes:%n%s", name, DOCUMENT.path(), rendered)
         .isEqualTo(HexFormat.of().formatHex(bytes)));
   }
 
   @Test
   void theDocumentsBytesRecoverAsTheDocumentSays() throws IOException {
-    byte[] file = concatenate(goldenSections().values());
+    byte[] file = FormatDocument.concatenate(DOCUMENT.goldenSections().values());
     assertThat(file).hasSize(39);
     Path segment = WalFormat.segmentPath(dir, 7);
     assertThat(segment.getFileName()).hasToString("00000000000000000007.wal");
@@ -83,53 +80,5 @@ class WalFormatDocTest {
         .hasMessageContaining("WAL segment 7 record is corrupt at offset 16 of file " + segment)
         .hasMessageContaining("checksum mismatch")
         .hasMessageContaining("a valid record follows at offset 30");
-  }
-
-  private static Path document() {
-    Path here = Path.of("").toAbsolutePath();
-    for (Path d = here; d != null; d = d.getParent()) {
-      Path candidate = d.resolve("docs/formats/wal.md");
-      if (Files.exists(candidate)) {
-        return candidate;
-      }
-    }
-    throw new AssertionError("docs/formats/wal.md not found above " + here);
-  }
-
-  private static Map<String, byte[]> goldenSections() throws IOException {
-    String text = Files.readString(document(), StandardCharsets.UTF_8);
-    Map<String, byte[]> sections = new LinkedHashMap<>();
-    Matcher matcher = GOLDEN.matcher(text);
-    while (matcher.find()) {
-      List<Byte> bytes = new ArrayList<>();
-      for (String line : matcher.group(2).split("\n")) {
-        int comment = line.indexOf('#');
-        String hex = (comment < 0 ? line : line.substring(0, comment)).trim();
-        for (String token : hex.isEmpty() ? new String[0] : hex.split("\\s+")) {
-          assertThat(token).as("hex byte in section %s", matcher.group(1)).matches("[0-9a-f]{2}");
-          bytes.add((byte) Integer.parseInt(token, 16));
-        }
-      }
-      byte[] array = new byte[bytes.size()];
-      for (int i = 0; i < array.length; i++) {
-        array[i] = bytes.get(i);
-      }
-      sections.put(matcher.group(1), array);
-    }
-    return sections;
-  }
-
-  private static byte[] concatenate(Iterable<byte[]> parts) {
-    int length = 0;
-    for (byte[] part : parts) {
-      length += part.length;
-    }
-    byte[] out = new byte[length];
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, out, at, part.length);
-      at += part.length;
-    }
-    return out;
   }
 }

@@ -2,6 +2,7 @@ package io.ringstore.storage.lsm.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
@@ -37,7 +38,7 @@ class WalGroupCommitTest {
 
   @BeforeEach
   void setUp(TestInfo test) {
-    seed = Seeds.seed(test);
+    seed = TestSeeds.seed(test);
     fs = new FaultInjectionDisk(new NioDisk(), dir, FaultInjectionDisk.Syncs.SIMULATED);
     threads = Executors.newFixedThreadPool(8);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.LimitExceededException;
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
 import io.ringstore.storage.lsm.fs.NioDisk;
@@ -28,7 +29,7 @@ class WalRoundTripTest {
 
   @BeforeEach
   void setUp(TestInfo test) {
-    random = new Random(Seeds.seed(test));
+    random = new Random(TestSeeds.seed(test));
   }
 
   private byte[] payload(int maxBytes) {

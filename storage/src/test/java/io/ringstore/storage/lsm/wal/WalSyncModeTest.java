@@ -3,6 +3,7 @@ package io.ringstore.storage.lsm.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.testkit.FakeTime;
+import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
 import io.ringstore.storage.lsm.fs.NioDisk;
@@ -26,7 +27,7 @@ class WalSyncModeTest {
 
   @BeforeEach
   void setUp(TestInfo test) {
-    random = new Random(Seeds.seed(test));
+    random = new Random(TestSeeds.seed(test));
     fs = new FaultInjectionDisk(new NioDisk(), dir, FaultInjectionDisk.Syncs.SIMULATED);
   }
 

@@ -1,19 +1,19 @@
-package io.ringstore.storage.lsm.fs;
+package io.ringstore.storage.lsm;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * Seeds for this package's tests: {@code -Dringstore.seed} if given, else a fresh random one;
+ * Seeds for the LSM packages' tests: {@code -Dringstore.seed} if given, else a fresh random one;
  * always printed with the test's name so a failure can be replayed.
  *
  * <p>Thread-safety: stateless.
  */
-final class TestSeeds {
+public final class TestSeeds {
 
   private TestSeeds() {}
 
-  static long seed(TestInfo test) {
+  public static long seed(TestInfo test) {
     String property = System.getProperty("ringstore.seed");
     long seed = property != null ? Long.parseLong(property) : new SplittableRandom().nextLong();
     System.out.println(test.getTestClass().map(Class::getSimpleName).orElse("?") + "." + test.getDisplayName()
