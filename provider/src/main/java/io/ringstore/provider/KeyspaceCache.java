@@ -406,6 +406,16 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
         + ", not a " + clazz.getName());
   }
 
+  /** The configured key type (fixed when the cache is created; no copy of the configuration). */
+  Class<K> keyType() {
+    return configuration.getKeyType();
+  }
+
+  /** The configured value type (fixed when the cache is created). */
+  Class<V> valueType() {
+    return configuration.getValueType();
+  }
+
   /** A copy of the cache's configuration as it is now (see {@link #getConfiguration}). */
   @Override
   public synchronized RingstoreConfiguration<K, V> getRingstoreConfiguration() {

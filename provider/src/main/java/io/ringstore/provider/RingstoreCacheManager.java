@@ -196,13 +196,12 @@ public final class RingstoreCacheManager implements CacheManager {
     if (cache == null) {
       return null;
     }
-    RingstoreConfiguration<?, ?> configuration = cache.getRingstoreConfiguration();
-    if (!keyType.equals(configuration.getKeyType())) {
-      throw new ClassCastException("cache '" + cacheName + "' has key type " + configuration.getKeyType().getName()
+    if (!keyType.equals(cache.keyType())) {
+      throw new ClassCastException("cache '" + cacheName + "' has key type " + cache.keyType().getName()
           + ", not the requested " + keyType.getName());
     }
-    if (!valueType.equals(configuration.getValueType())) {
-      throw new ClassCastException("cache '" + cacheName + "' has value type " + configuration.getValueType().getName()
+    if (!valueType.equals(cache.valueType())) {
+      throw new ClassCastException("cache '" + cacheName + "' has value type " + cache.valueType().getName()
           + ", not the requested " + valueType.getName());
     }
     @SuppressWarnings("unchecked")
