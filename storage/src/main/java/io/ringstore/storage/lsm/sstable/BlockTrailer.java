@@ -1,6 +1,7 @@
 package io.ringstore.storage.lsm.sstable;
 
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The 5-byte trailer that follows every block on disk (data, index, metaindex and filter blocks
@@ -52,7 +53,13 @@ public final class BlockTrailer {
 
   /**
    * The block as written to disk: {@code contents} compressed with {@code compression}, then the
-   * trailer. The handle of the written block has size {@code result.length - SIZE_BYTES}.
+   * trailer. The handle of the written block has size {@code result.length - SIZE_BYTES}. The
+   * compression is used even if it does not make the block smaller, and zstd runs at level
+   * {@value TableOptions#DEFAULT_ZSTD_LEVEL} with a context made for the call; the table builder
+   * seals its data blocks through a reused context instead, and may store them as is.
+   *
+   * @throws IllegalStateException if {@code compression} is zstd and its native library cannot be
+   *     loaded
    */
   public static byte[] seal(byte[] contents, BlockCompression compression) {
     byte[] stored = compression.compress(contents, 0, contents.length);
@@ -71,9 +78,22 @@ public final class BlockTrailer {
    * @param structure what the block is, for errors (e.g. {@code "data block"})
    * @throws CorruptionException if the range is shorter than a trailer, the checksum does not match
    *     (the message gives both), the type byte is unknown, or decompression fails or passes the
-   *     limit; offsets are relative to {@code offset}
+   *     limit (see {@link BlockDecompressors} for the checks of a zstd frame); offsets are relative
+   *     to {@code offset}
+   * @throws IllegalStateException if the block is zstd and the zstd native library cannot be loaded
    */
   public static byte[] open(byte[] physical, int offset, int length, int maxContentBytes, String structure) {
+    return open(physical, offset, length, maxContentBytes, structure, null);
+  }
+
+  /**
+   * {@link #open(byte[], int, int, int, String)}, borrowing zstd contexts from {@code contexts}
+   * (or making one for the call if it is {@code null}).
+   *
+   * @throws IllegalStateException if the block is zstd and the zstd native library cannot be loaded
+   */
+  static byte[] open(byte[] physical, int offset, int length, int maxContentBytes, String structure,
+      @Nullable BlockDecompressors contexts) {
     if (offset < 0 || length < 0 || length > physical.length - offset) {
       throw new IllegalArgumentException("range [" + offset + ", " + offset + " + " + length
           + ") is outside an array of " + physical.length + " bytes");
@@ -92,6 +112,6 @@ public final class BlockTrailer {
           storedLength + 1, storedCrc, actualCrc));
     }
     BlockCompression compression = BlockCompression.ofCode(type, structure, storedLength);
-    return compression.decompress(physical, offset, storedLength, maxContentBytes, structure);
+    return compression.decompress(physical, offset, storedLength, maxContentBytes, structure, contexts);
   }
 }

@@ -1,5 +1,6 @@
 package io.ringstore.storage.lsm.sstable;
 
+import com.github.luben.zstd.ZstdCompressCtx;
 import io.ringstore.spi.Bytes;
 import io.ringstore.storage.lsm.fs.Disk;
 import io.ringstore.storage.lsm.fs.WritableFile;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,13 @@ import org.jspecify.annotations.Nullable;
  * the index entries and 8 bytes of bloom hash per key. The index key of a block is its last key
  * (the format allows a shorter separator; this writer does not use one).
  *
+ * <p>Compression ({@link TableOptions#compression()}): each data block is compressed as one zstd
+ * frame through a context made once per builder, and stored compressed only when that saves
+ * more than an eighth of it, else as is; the filter, metaindex and index blocks are stored as is. If
+ * the zstd native library cannot be loaded, {@link #create} with {@code table.compression = zstd}
+ * fails before it creates the file, with an {@link IllegalStateException} naming the setting and
+ * the cause; it never falls back to writing uncompressed tables silently.
+ *
  * <p>Durability: {@link #finish()} writes the footer and syncs the file. It does not sync the
  * directory: the caller does that (or renames, then syncs) when it makes the table live, and until
  * then a crash may leave no file, or a file without its footer, which {@link TableReader#open}
@@ -29,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Errors: a key or value past its bound, or a key out of order, is refused with an
  * {@link IllegalArgumentException} before anything is written, and the builder stays usable. An
  * {@link IOException} from the disk leaves the file's tail undefined: the builder is then failed,
- * and the caller must {@link #abandon()} it.
+ * and the caller must {@link #abandon()} it. {@link #finish()}, {@link #abandon()} and
+ * {@link #close()} each free the zstd context.
  *
  * <p>Thread-safety: not thread-safe; one writer fills one builder.
  */
@@ -41,6 +51,7 @@ public final class TableBuilder implements AutoCloseable {
   private final Disk disk;
   private final WritableFile file;
   private final TableOptions options;
+  private final BlockCompressor compressor;
 
   // mutable, single writer
   private final BlockBuilder data;
@@ -53,10 +64,11 @@ public final class TableBuilder implements AutoCloseable {
   private byte @Nullable [] firstKey;
   private byte[] lastKey = new byte[0];
 
-  private TableBuilder(Disk disk, WritableFile file, TableOptions options) {
+  private TableBuilder(Disk disk, WritableFile file, TableOptions options, BlockCompressor compressor) {
     this.disk = disk;
     this.file = file;
     this.options = options;
+    this.compressor = compressor;
     this.data = new BlockBuilder(options.restartInterval());
     this.bloom = new BloomFilterBuilder(options.bloomBitsPerKey());
   }
@@ -65,9 +77,26 @@ public final class TableBuilder implements AutoCloseable {
    * Creates {@code path} (which must not exist) and a builder that writes the table into it.
    *
    * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists
+   * @throws IllegalStateException if {@code table.compression = zstd} and the zstd native library
+   *     cannot be loaded on this platform (naming the setting and the cause); no file is created
    */
   public static TableBuilder create(Disk disk, Path path, TableOptions options) throws IOException {
-    return new TableBuilder(disk, disk.create(path), options);
+    return create(disk, path, options, ZstdCompressCtx::new);
+  }
+
+  /**
+   * {@link #create(Disk, Path, TableOptions)} with the zstd contexts from {@code zstdContexts}:
+   * the seam through which tests play a platform without the native library.
+   */
+  static TableBuilder create(Disk disk, Path path, TableOptions options, Supplier<ZstdCompressCtx> zstdContexts)
+      throws IOException {
+    BlockCompressor compressor = new BlockCompressor(options, zstdContexts);
+    try {
+      return new TableBuilder(disk, disk.create(path), options, compressor);
+    } catch (IOException | RuntimeException | Error e) {
+      compressor.close();
+      throw e;
+    }
   }
 
   /** The file being written. */
@@ -150,6 +179,8 @@ public final class TableBuilder implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
+    } finally {
+      compressor.close();
     }
     state = State.FINISHED;
     return new TableSummary(file.path(), entryCount, dataBlockCount, offsetBytes,
@@ -166,6 +197,7 @@ public final class TableBuilder implements AutoCloseable {
       return;
     }
     state = State.CLOSED;
+    compressor.close();
     file.close();
     if (disk.exists(file.path())) {
       disk.delete(file.path());
@@ -178,6 +210,7 @@ public final class TableBuilder implements AutoCloseable {
     if (state == State.OPEN || state == State.FAILED) {
       state = State.CLOSED;
     }
+    compressor.close();
     file.close();
   }
 
@@ -191,7 +224,10 @@ public final class TableBuilder implements AutoCloseable {
   private void writeDataBlock() throws IOException {
     BlockHandle handle;
     try {
-      handle = writeBlock(data.finish());
+      int length = compressor.seal(data.finish());
+      handle = new BlockHandle(offsetBytes, length - BlockTrailer.SIZE_BYTES);
+      file.append(compressor.buffer(), 0, length);
+      offsetBytes += length;
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       throw e;
@@ -200,6 +236,7 @@ public final class TableBuilder implements AutoCloseable {
     dataBlockCount++;
   }
 
+  /** Writes a filter, metaindex or index block, stored as is. */
   private BlockHandle writeBlock(byte[] contents) throws IOException {
     byte[] physical = BlockTrailer.seal(contents, BlockCompression.NONE);
     BlockHandle handle = new BlockHandle(offsetBytes, physical.length - BlockTrailer.SIZE_BYTES);

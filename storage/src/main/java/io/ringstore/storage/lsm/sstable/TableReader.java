@@ -29,6 +29,16 @@ import org.jspecify.annotations.Nullable;
  * structure), never a wrong value and never another exception. A file too short for a footer, or
  * whose footer is not a table footer (a torn or truncated file), is refused at open.
  *
+ * <p>Compressed blocks: each block is decompressed as its trailer's type byte says. A zstd block
+ * is checked as {@link BlockDecompressors} describes before anything is allocated for it. A data
+ * block, and a zstd block of any kind, may hold at most {@link TableOptions#MAX_BLOCK_CONTENT_BYTES}
+ * of contents (the most any {@link TableBuilder} puts in a block); an index, metaindex or filter
+ * block stored as is is bounded by the largest Java array, as its stored bytes are. zstd
+ * contexts come from the {@link BlockDecompressors} given at open, which the reader shares and
+ * does not close, or else from a small pool of the reader's own, freed by {@link #close()}. If the
+ * zstd native library cannot be loaded, reading a zstd block throws {@link IllegalStateException}
+ * (the table is not damaged; this platform cannot read it).
+ *
  * <p>Thread-safety: thread-safe. All reads are positional, decoded structures are immutable, and
  * there is no shared cursor; each {@link Cursor} belongs to one thread. {@link #close()} must not
  * race with reads (a read after it fails with an {@link IOException}).
@@ -36,12 +46,18 @@ import org.jspecify.annotations.Nullable;
 public final class TableReader implements AutoCloseable {
   /** The metaindex key of the bloom filter, as bytes. */
   private static final byte[] FILTER_KEY = BloomFilter.METAINDEX_KEY.getBytes(StandardCharsets.UTF_8);
+  /** Idle zstd contexts kept by a reader opened without a shared {@link BlockDecompressors}. */
+  private static final int OWN_IDLE_CONTEXTS = 1;
+  /** The bound on the contents of an index, metaindex or filter block: a Java array. */
+  private static final int MAX_META_CONTENT_BYTES = (int) BlockHandle.MAX_SIZE_BYTES;
 
   // constant after construction
   private final ReadableFile file;
   private final String fileName;
   private final long fileId;
   private final @Nullable BlockCache cache;
+  private final BlockDecompressors decompressors;
+  private final boolean ownsDecompressors;
   private final long sizeBytes;
   private final byte[][] indexKeys;       // last key (or a separator) of each data block, increasing
   private final BlockHandle[] dataHandles; // in file order
@@ -53,12 +69,15 @@ public final class TableReader implements AutoCloseable {
   private final LongAdder blockReads = new LongAdder();
   private final LongAdder cacheHits = new LongAdder();
 
-  private TableReader(ReadableFile file, long fileId, @Nullable BlockCache cache, long sizeBytes, byte[][] indexKeys,
-      BlockHandle[] dataHandles, @Nullable BloomFilter filter) {
+  private TableReader(ReadableFile file, long fileId, @Nullable BlockCache cache, BlockDecompressors decompressors,
+      boolean ownsDecompressors, long sizeBytes, byte[][] indexKeys, BlockHandle[] dataHandles,
+      @Nullable BloomFilter filter) {
     this.file = file;
     this.fileName = file.path().toString();
     this.fileId = fileId;
     this.cache = cache;
+    this.decompressors = decompressors;
+    this.ownsDecompressors = ownsDecompressors;
     this.sizeBytes = sizeBytes;
     this.indexKeys = indexKeys;
     this.dataHandles = dataHandles;
@@ -72,6 +91,8 @@ public final class TableReader implements AutoCloseable {
 
   /**
    * Opens the table at {@code path}, reading and checking its footer, index, metaindex and filter.
+   * zstd blocks are read with a small pool of zstd contexts of the reader's own; see
+   * {@link #open(Disk, Path, long, BlockCache, BlockDecompressors)} to share one.
    *
    * @param fileId the table's id in {@code cache}: unique among the tables that share the cache
    * @param cache where data blocks are cached, or {@code null} for none
@@ -80,9 +101,29 @@ public final class TableReader implements AutoCloseable {
    * @throws IOException if the disk fails (the file is then closed)
    */
   public static TableReader open(Disk disk, Path path, long fileId, @Nullable BlockCache cache) throws IOException {
+    BlockDecompressors own = new BlockDecompressors(OWN_IDLE_CONTEXTS);
+    try {
+      return open(disk, path, fileId, cache, own, true);
+    } catch (IOException | RuntimeException | Error e) {
+      own.close();
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #open(Disk, Path, long, BlockCache)}, borrowing zstd contexts from {@code decompressors},
+   * which the engine shares among its readers (the reader does not close it).
+   */
+  public static TableReader open(Disk disk, Path path, long fileId, @Nullable BlockCache cache,
+      BlockDecompressors decompressors) throws IOException {
+    return open(disk, path, fileId, cache, decompressors, false);
+  }
+
+  private static TableReader open(Disk disk, Path path, long fileId, @Nullable BlockCache cache,
+      BlockDecompressors decompressors, boolean ownsDecompressors) throws IOException {
     ReadableFile file = disk.openForRead(path);
     try {
-      return open(file, fileId, cache);
+      return open(file, fileId, cache, decompressors, ownsDecompressors);
     } catch (IOException | RuntimeException | Error e) {
       try {
         file.close();
@@ -93,7 +134,8 @@ public final class TableReader implements AutoCloseable {
     }
   }
 
-  private static TableReader open(ReadableFile file, long fileId, @Nullable BlockCache cache) throws IOException {
+  private static TableReader open(ReadableFile file, long fileId, @Nullable BlockCache cache,
+      BlockDecompressors decompressors, boolean ownsDecompressors) throws IOException {
     String name = file.path().toString();
     long size = file.sizeBytes();
     if (size < Footer.ENCODED_LENGTH) {
@@ -112,7 +154,7 @@ public final class TableReader implements AutoCloseable {
 
     // index: one entry per data block, last key -> handle
     BlockHandle indexHandle = footer.indexHandle();
-    Block index = readBlock(file, name, indexHandle, "index block");
+    Block index = readBlock(file, name, indexHandle, "index block", MAX_META_CONTENT_BYTES, decompressors);
     byte[][] keys = new byte[index.entryCount()][];
     BlockHandle[] handles = new BlockHandle[index.entryCount()];
     Block.Cursor cursor = index.cursor();
@@ -132,7 +174,8 @@ public final class TableReader implements AutoCloseable {
 
     // metaindex: the filter, if named
     BlockHandle metaindexHandle = footer.metaindexHandle();
-    Block metaindex = readBlock(file, name, metaindexHandle, "metaindex block");
+    Block metaindex = readBlock(file, name, metaindexHandle, "metaindex block", MAX_META_CONTENT_BYTES,
+        decompressors);
     BloomFilter filter = null;
     Block.Cursor meta = metaindex.cursor();
     meta.seek(FILTER_KEY);
@@ -145,14 +188,15 @@ public final class TableReader implements AutoCloseable {
       }
       checkInside(filterHandle, previousEnd, footerAt, "metaindex entry " + BloomFilter.METAINDEX_KEY, name,
           metaindexHandle.offset());
-      byte[] contents = readContents(file, name, filterHandle, "filter block");
+      byte[] contents = readContents(file, name, filterHandle, "filter block", MAX_META_CONTENT_BYTES,
+          decompressors);
       try {
         filter = BloomFilter.decode(contents);
       } catch (CorruptionException e) {
         throw e.locatedIn(name, filterHandle.offset());
       }
     }
-    return new TableReader(file, fileId, cache, size, keys, handles, filter);
+    return new TableReader(file, fileId, cache, decompressors, ownsDecompressors, size, keys, handles, filter);
   }
 
   /** The table file's path. */
@@ -221,10 +265,16 @@ public final class TableReader implements AutoCloseable {
    */
   public record Stats(long gets, long filterNegatives, long blockReads, long cacheHits) {}
 
-  /** Closes the file. Idempotent. */
+  /** Closes the file, and frees the reader's own zstd contexts if it has any. Idempotent. */
   @Override
   public void close() throws IOException {
-    file.close();
+    try {
+      file.close();
+    } finally {
+      if (ownsDecompressors) {
+        decompressors.close();
+      }
+    }
   }
 
   /** The first data block whose index key is at or after {@code key}, or -1 if none is. */
@@ -253,7 +303,7 @@ public final class TableReader implements AutoCloseable {
     }
     Block block;
     try {
-      block = readBlock(file, fileName, handle, "data block");
+      block = readBlock(file, fileName, handle, "data block", TableOptions.MAX_BLOCK_CONTENT_BYTES, decompressors);
     } catch (IOException e) {
       throw new UncheckedIOException("reading data block " + index + " at offset " + handle.offset() + " of "
           + fileName, e);
@@ -265,9 +315,9 @@ public final class TableReader implements AutoCloseable {
     return block;
   }
 
-  private static Block readBlock(ReadableFile file, String name, BlockHandle handle, String structure)
-      throws IOException {
-    byte[] contents = readContents(file, name, handle, structure);
+  private static Block readBlock(ReadableFile file, String name, BlockHandle handle, String structure,
+      int maxContentBytes, BlockDecompressors decompressors) throws IOException {
+    byte[] contents = readContents(file, name, handle, structure, maxContentBytes, decompressors);
     try {
       return Block.decode(contents);
     } catch (CorruptionException e) {
@@ -275,13 +325,13 @@ public final class TableReader implements AutoCloseable {
     }
   }
 
-  /** The checked, decompressed contents of the block at {@code handle}. */
-  private static byte[] readContents(ReadableFile file, String name, BlockHandle handle, String structure)
-      throws IOException {
+  /** The checked, decompressed contents of the block at {@code handle}, at most {@code maxContentBytes}. */
+  private static byte[] readContents(ReadableFile file, String name, BlockHandle handle, String structure,
+      int maxContentBytes, BlockDecompressors decompressors) throws IOException {
     int length = (int) (handle.sizeBytes() + BlockTrailer.SIZE_BYTES); // fits: BlockHandle bounds the size
     byte[] physical = read(file, handle.offset(), length);
     try {
-      return BlockTrailer.open(physical, 0, length, (int) BlockHandle.MAX_SIZE_BYTES, structure);
+      return BlockTrailer.open(physical, 0, length, maxContentBytes, structure, decompressors);
     } catch (CorruptionException e) {
       throw e.locatedIn(name, handle.offset());
     }

@@ -12,11 +12,14 @@
  * io.ringstore.storage.lsm.sstable.TableBuilder} writes one through a {@link
  * io.ringstore.storage.lsm.fs.Disk}, {@link io.ringstore.storage.lsm.sstable.TableReader} reads it
  * (bloom filter, index, one data block per point read, cursors for scans), and {@link
- * io.ringstore.storage.lsm.sstable.BlockCache} keeps decoded data blocks within a byte bound.
+ * io.ringstore.storage.lsm.sstable.BlockCache} keeps decoded data blocks within a byte bound. Data
+ * blocks may be zstd-compressed ({@link io.ringstore.storage.lsm.sstable.BlockCompression}); readers
+ * share a pool of decompression contexts ({@link io.ringstore.storage.lsm.sstable.BlockDecompressors}).
  *
  * <p>This package owns the SSTable byte formats and the table files. It depends on {@code
  * io.ringstore.spi} (for {@link io.ringstore.spi.Bytes} and {@link
- * io.ringstore.spi.RingstoreException}), {@code io.ringstore.storage.lsm.fs} and the JDK only;
+ * io.ringstore.spi.RingstoreException}), {@code io.ringstore.storage.lsm.fs}, zstd-jni
+ * ({@code com.github.luben.zstd}) and the JDK only;
  * it must not import {@code io.ringstore.cluster}, {@code io.ringstore.provider},
  * {@code javax.cache}, or the engine layers that build on it ({@code io.ringstore.storage.lsm}
  * itself and its write-ahead log, memtable, compaction and manifest packages).

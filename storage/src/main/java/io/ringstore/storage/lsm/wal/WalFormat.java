@@ -90,28 +90,33 @@ public final class WalFormat {
     }
   }
 
-  static void putU16(byte[] dst, int offset, int value) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static void putU16(byte[] dst, int offset, int value) {
     dst[offset] = (byte) value;
     dst[offset + 1] = (byte) (value >>> 8);
   }
 
-  static void putU32(byte[] dst, int offset, int value) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static void putU32(byte[] dst, int offset, int value) {
     for (int i = 0; i < 4; i++) {
       dst[offset + i] = (byte) (value >>> (8 * i));
     }
   }
 
-  static void putU64(byte[] dst, int offset, long value) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static void putU64(byte[] dst, int offset, long value) {
     for (int i = 0; i < 8; i++) {
       dst[offset + i] = (byte) (value >>> (8 * i));
     }
   }
 
-  static int getU16(byte[] src, int offset) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static int getU16(byte[] src, int offset) {
     return (src[offset] & 0xff) | (src[offset + 1] & 0xff) << 8;
   }
 
-  static int getU32(byte[] src, int offset) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static int getU32(byte[] src, int offset) {
     int value = 0;
     for (int i = 3; i >= 0; i--) {
       value = value << 8 | (src[offset + i] & 0xff);
@@ -119,7 +124,8 @@ public final class WalFormat {
     return value;
   }
 
-  static long getU64(byte[] src, int offset) {
+  /** Little-endian, as every integer of the WAL and manifest formats (bounds checked by the caller). */
+  public static long getU64(byte[] src, int offset) {
     return Integer.toUnsignedLong(getU32(src, offset)) | (long) getU32(src, offset + 4) << 32;
   }
 }

@@ -43,6 +43,29 @@ class SstableDecodersFuzzTest {
     }
   }
 
+  /**
+   * The stored bytes of a zstd block, without a trailer (a fuzzer seldom makes a checksum match):
+   * every frame check runs, and contents that come out are within the limit and decode or are
+   * refused.
+   */
+  @FuzzTest(maxDuration = "20s")
+  void zstdBlock(byte[] input) {
+    byte[] contents;
+    try {
+      contents = BlockCompression.ZSTD.decompress(input, 0, input.length, 1 << 20, "fuzzed zstd block", null);
+    } catch (CorruptionException refused) {
+      return;
+    }
+    if (contents.length > 1 << 20) {
+      throw new AssertionError("a zstd block decompressed to " + contents.length + " bytes, past its limit of 1 MiB");
+    }
+    try {
+      Block.decode(contents);
+    } catch (CorruptionException refused) {
+      // refused: fine
+    }
+  }
+
   @FuzzTest(maxDuration = "20s")
   void bloomFilter(byte[] input) {
     BloomFilter filter;

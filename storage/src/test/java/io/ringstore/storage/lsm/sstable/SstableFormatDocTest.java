@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ringstore.spi.Bytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,20 @@ import org.junit.jupiter.api.Test;
  * <p>The document marks each example section with {@code <!-- golden: NAME -->} before a fenced
  * block; in the block, text from {@code #} to the end of a line is commentary and the rest is
  * whitespace-separated hex bytes.
+ *
+ * <p>The last section, {@value #ZSTD_SECTION}, is the data block stored with zstd. It is decoded,
+ * not compared with what the encoder writes: another zstd version may encode differently.
  */
 class SstableFormatDocTest {
   private static final FormatDocument DOCUMENT = FormatDocument.named("sstable.md");
+  private static final String ZSTD_SECTION = "zstd-data-block";
+
+  /** The sections of the example table, in file order (all but the zstd block). */
+  private static Map<String, byte[]> tableSections() throws IOException {
+    Map<String, byte[]> sections = new LinkedHashMap<>(DOCUMENT.goldenSections());
+    assertThat(sections.remove(ZSTD_SECTION)).as("section %s of %s", ZSTD_SECTION, DOCUMENT.path()).isNotNull();
+    return sections;
+  }
 
   /** The example table's sections, in file order. */
   static Map<String, byte[]> exampleSections() {
@@ -62,7 +74,7 @@ class SstableFormatDocTest {
 
   @Test
   void theDocumentsExampleIsWhatTheCodeWrites() throws IOException {
-    Map<String, byte[]> golden = DOCUMENT.goldenSections();
+    Map<String, byte[]> golden = tableSections();
     Map<String, byte[]> actual = exampleSections();
     StringBuilder rendered = new StringBuilder();
     actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
@@ -75,7 +87,7 @@ class SstableFormatDocTest {
 
   @Test
   void theDocumentsBytesDecodeAsATable() throws IOException {
-    byte[] file = FormatDocument.concatenate(DOCUMENT.goldenSections().values());
+    byte[] file = FormatDocument.concatenate(tableSections().values());
     assertThat(file).hasSize(187);
     Footer footer = Footer.decode(file, file.length - Footer.ENCODED_LENGTH, Footer.ENCODED_LENGTH);
 
@@ -101,6 +113,18 @@ class SstableFormatDocTest {
     for (String key : List.of("apple", "apricot", "banana")) {
       assertThat(filter.mayContain(key.getBytes(StandardCharsets.UTF_8))).as(key).isTrue();
     }
+  }
+
+  @Test
+  void theDocumentsZstdBlockDecodesToTheDataBlock() throws IOException {
+    byte[] golden = DOCUMENT.goldenSections().get(ZSTD_SECTION);
+    assertThat(golden).hasSize(66);
+    assertThat(golden[golden.length - BlockTrailer.SIZE_BYTES]).isEqualTo((byte) BlockCompression.ZSTD_CODE);
+    byte[] dataBlock = exampleSections().get("data-block");
+    byte[] contents = Arrays.copyOf(dataBlock, dataBlock.length - BlockTrailer.SIZE_BYTES);
+    assertThat(BlockTrailer.open(golden, 0, golden.length, contents.length, "data block")).isEqualTo(contents);
+    // the builder stores it as is: the frame does not make it smaller
+    assertThat(golden.length - BlockTrailer.SIZE_BYTES).isGreaterThan(contents.length);
   }
 
   private static byte[] open(byte[] file, BlockHandle handle, String structure) {

@@ -1,13 +1,12 @@
 package io.ringstore.storage.lsm.wal;
 
+import io.ringstore.storage.lsm.ForwardingDisk;
 import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.ReadableFile;
 import io.ringstore.storage.lsm.fs.WritableFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +15,11 @@ import java.util.concurrent.TimeUnit;
  * of appends have happened: a slow fsync made deterministic, so that a group-commit test knows
  * every writer is queued behind the first fsync. Thread-safety: thread-safe.
  */
-final class GatedDisk implements Disk {
-  private final Disk delegate;
+final class GatedDisk extends ForwardingDisk {
   private volatile CountDownLatch appends = new CountDownLatch(0);
 
   GatedDisk(Disk delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** From now on, a sync waits until {@code count} more appends have returned. */
@@ -37,46 +35,6 @@ final class GatedDisk implements Disk {
   @Override
   public WritableFile openForAppend(Path path) throws IOException {
     return new Gated(delegate.openForAppend(path));
-  }
-
-  @Override
-  public ReadableFile openForRead(Path path) throws IOException {
-    return delegate.openForRead(path);
-  }
-
-  @Override
-  public List<Path> list(Path directory) throws IOException {
-    return delegate.list(directory);
-  }
-
-  @Override
-  public void rename(Path source, Path target) throws IOException {
-    delegate.rename(source, target);
-  }
-
-  @Override
-  public void delete(Path path) throws IOException {
-    delegate.delete(path);
-  }
-
-  @Override
-  public void mkdirs(Path directory) throws IOException {
-    delegate.mkdirs(directory);
-  }
-
-  @Override
-  public void syncDirectory(Path directory) throws IOException {
-    delegate.syncDirectory(directory);
-  }
-
-  @Override
-  public boolean exists(Path path) throws IOException {
-    return delegate.exists(path);
-  }
-
-  @Override
-  public long sizeBytes(Path path) throws IOException {
-    return delegate.sizeBytes(path);
   }
 
   private final class Gated implements WritableFile {
