@@ -63,7 +63,10 @@ class TableZstdTest {
 
     assertThat(summary.dataBlockCount()).as(context).isEqualTo(uncompressed.dataBlockCount()).isGreaterThan(100);
     List<Integer> types = ZstdFrames.dataBlockTypes(Files.readAllBytes(compressed));
-    assertThat(types).as("data block types in %s", context).hasSize(summary.dataBlockCount()).containsOnly(1);
+    // a block zstd cannot shrink by 1/8 (random bytes can be unlucky) is stored as is; nearly all shrink
+    assertThat(types).as("data block types in %s", context).hasSize(summary.dataBlockCount()).allMatch(t -> t == 0 || t == 1);
+    assertThat(types.stream().filter(t -> t == 1).count()).as("zstd blocks in %s", context)
+        .isGreaterThanOrEqualTo(types.size() * 9L / 10);
     assertThat(ZstdFrames.dataBlockTypes(Files.readAllBytes(plain))).containsOnly(0);
     System.out.printf("%s: %d bytes with zstd, %d without (%.1f%%)%n", context, summary.sizeBytes(),
         uncompressed.sizeBytes(), 100.0 * summary.sizeBytes() / uncompressed.sizeBytes());
