@@ -190,7 +190,7 @@ class SingleNodeDataPathTest {
         RemovalListener.NONE);
     assertThatThrownBy(() -> node.openKeyspace(unknown))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("storageEngine = 'no-such-engine' is not available; available engines: [memory");
+        .hasMessageContaining("storageEngine = 'no-such-engine' is not available; available engines: [lsm, memory");
     node.dropKeyspace("k");
     assertThat(node.keyspace("k")).isNull();
     node.openKeyspace(settings("k", 1, 1, 1));

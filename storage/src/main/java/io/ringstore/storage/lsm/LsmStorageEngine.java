@@ -208,18 +208,22 @@ public final class LsmStorageEngine implements StorageEngine {
     }
   }
 
-  /** Deletes {@code record} if {@code key} still holds it, and reports it as expired. */
+  /**
+   * Deletes {@code record} if {@code key} still holds it, and reports it as expired. On a read-only
+   * store (after an I/O error) the record stays on disk, unreported: the read still answers
+   * "absent", and compaction or a later read removes it once the store is writable again.
+   */
   private void expire(Bytes key, StoredRecord record) {
     ReentrantLock stripe = stripe(key);
     stripe.lock();
     try {
       StoredRecord now = read(key);
-      if (now == null || !now.equals(record)) {
+      if (now == null || !now.equals(record) || store.failure() != null) {
         return;
       }
       store.delete(key);
-    } catch (IOException e) {
-      throw failure("deleting expired key " + key, e);
+    } catch (IOException | StoreFailedException e) {
+      return; // the store just became read-only; the read's answer stands
     } finally {
       stripe.unlock();
     }

@@ -82,7 +82,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #open} reads the manifest, opens every live table (a missing or damaged one is refused with
  * a {@link CorruptionException} naming it), deletes table files the manifest does not name (left by
  * a crashed flush or compaction), replays the log segments the manifest still needs into a memtable
- * (truncating a torn tail) and starts a new segment.
+ * (truncating a torn tail), writes that memtable to a level-0 table and deletes those segments (what
+ * was replayed may have been only in the page cache of a killed process, or behind a failed fsync,
+ * so it is made durable before anything newer is written), and starts a new segment.
  *
  * <h2>Errors</h2>
  * A read of a damaged block throws {@link CorruptionException} naming the file and offset, never
@@ -247,9 +249,25 @@ public final class LsmStore implements AutoCloseable {
           sequence++;
         }
       });
+      Memtable active = memtable;
+      if (!recovery.segmentIds().isEmpty()) {
+        // What was replayed may be only in the page cache (a process killed before its fsync, or
+        // an fsync that failed). Write it to a table now, durably, and drop the old segments, so
+        // that no segment but the newest ever exists, and a torn record can only be a torn tail.
+        Table flushed = flushRecovered(disk, dir, options, manifest, memtable, recovery.nextSegmentId(),
+            maxSequence[0], cache, decompressors, lateBound);
+        if (flushed != null) {
+          opened.add(flushed);
+          List<Table> level0 = new ArrayList<>();
+          level0.add(flushed);
+          level0.addAll(levels.get(0));
+          levels.set(0, level0);
+        }
+        active = new Memtable();
+      }
       walSyncs = java.util.concurrent.Executors.newSingleThreadExecutor(daemon("wal-sync", dir));
       WalWriter wal = WalWriter.open(disk, dir, options.wal(), recovery.nextSegmentId(), env.scheduler(), walSyncs);
-      ReadView view = new ReadView(memtable, List.of(), levels);
+      ReadView view = new ReadView(active, List.of(), levels);
       LsmStore store = new LsmStore(disk, dir, options, env, expiry, manifest, view, maxSequence[0], wal, walSyncs,
           cache, decompressors);
       deleter[0] = store::deleteObsolete;
@@ -270,6 +288,56 @@ public final class LsmStore implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Writes the memtable recovered from the log to a level-0 table (if it holds anything), records
+   * it in the manifest with {@code nextLogNumber} as the first segment still needed, and deletes
+   * the older segments. Runs in {@link #open}, before a new segment exists.
+   */
+  private static @Nullable Table flushRecovered(Disk disk, Path dir, LsmOptions options, Manifest manifest,
+      Memtable memtable, long nextLogNumber, long lastSequence, @Nullable BlockCache cache,
+      BlockDecompressors decompressors, Table.Obsolete onObsolete) throws IOException {
+    ManifestState state = manifest.state();
+    FileMeta meta = null;
+    if (!memtable.isEmpty()) {
+      long number = state.nextFileNumber();
+      Path path = tablePath(dir, number);
+      TableSummary summary;
+      TableBuilder builder = TableBuilder.create(disk, path, options.table());
+      try {
+        var it = memtable.iterator(null, Long.MAX_VALUE);
+        while (it.hasNext()) {
+          Memtable.Entry e = it.next();
+          builder.add(e.key().unsafeArray(), e.value());
+        }
+        summary = builder.finish();
+      } catch (IOException | RuntimeException | Error e) {
+        runQuietly(builder::abandon, e);
+        throw e;
+      }
+      disk.syncDirectory(dir);
+      meta = new FileMeta(number, 0, summary.sizeBytes(), summary.entryCount(), summary.smallestKey(),
+          summary.largestKey());
+    }
+    manifest.apply(new VersionEdit(nextLogNumber, meta == null ? null : meta.fileNumber() + 1,
+        Math.max(lastSequence, state.lastSequence()), meta == null ? List.of() : List.of(meta), List.of()));
+    int deleted = 0;
+    for (Path entry : disk.list(dir)) {
+      Long id = io.ringstore.storage.lsm.wal.WalFormat.segmentId(entry);
+      if (id != null && id < nextLogNumber) {
+        disk.delete(entry);
+        deleted++;
+      }
+    }
+    if (deleted > 0) {
+      disk.syncDirectory(dir);
+    }
+    if (meta == null) {
+      return null;
+    }
+    return new Table(meta, TableReader.open(disk, tablePath(dir, meta.fileNumber()), meta.fileNumber(), cache,
+        decompressors), onObsolete);
   }
 
   private static Table openTable(Disk disk, Path dir, FileMeta meta, @Nullable BlockCache cache,
@@ -529,11 +597,14 @@ public final class LsmStore implements AutoCloseable {
   public LsmSnapshot snapshot() {
     while (true) {
       checkOpen();
+      // the view first: every table in it holds only writes with sequences at or below any
+      // sequence read afterwards (a memtable is switched under the write lock, with no writer
+      // inside), so the tables cannot show a write that began after the snapshot
+      ReadView v = view;
       long sequence;
       synchronized (sequenceLock) {
         sequence = inFlight.isEmpty() ? lastSequence : inFlight.first() - 1;
       }
-      ReadView v = view;
       List<Table> pinned = new ArrayList<>();
       boolean all = true;
       for (Table t : v.tables()) {
@@ -578,10 +649,16 @@ public final class LsmStore implements AutoCloseable {
    */
   public void flush() throws IOException {
     checkWritable();
-    switchMemtable(view.active());
+    Memtable mine = view.active();
+    switchMemtable(mine);
     stateLock.lock();
     try {
-      while (!frozen.isEmpty() && failure == null && !closed) {
+      // wait for this memtable and the older frozen ones, not for those frozen after this call
+      List<Memtable> waitFor = new ArrayList<>();
+      for (Frozen f : frozen) {
+        waitFor.add(f.memtable());
+      }
+      while (failure == null && !closed && stillFrozen(waitFor)) {
         scheduleFlush();
         stateChanged.await();
       }
@@ -592,6 +669,17 @@ public final class LsmStore implements AutoCloseable {
       stateLock.unlock();
     }
     checkWritable();
+  }
+
+  private boolean stillFrozen(List<Memtable> memtables) { // under stateLock
+    for (Frozen f : frozen) {
+      for (Memtable m : memtables) {
+        if (f.memtable() == m) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void scheduleFlush() {
@@ -681,7 +769,13 @@ public final class LsmStore implements AutoCloseable {
     }
     flushes.increment();
     flushBytesWritten.add(summary.sizeBytes());
-    wal.deleteSegmentsBefore(f.nextLogNumber());
+    try {
+      wal.deleteSegmentsBefore(f.nextLogNumber());
+    } catch (IOException e) {
+      // the manifest no longer needs them: a later flush or the next open deletes them
+      LOG.log(System.Logger.Level.WARNING, "LSM store " + directory + ": could not delete log segments before "
+          + f.nextLogNumber() + " (they are deleted later): " + e);
+    }
     scheduleCompaction();
   }
 
@@ -720,7 +814,7 @@ public final class LsmStore implements AutoCloseable {
   void awaitBackgroundWork() throws InterruptedException {
     stateLock.lock();
     try {
-      while (failure == null && !closed && (!frozen.isEmpty() || compacting || pick(view, false) != null)) {
+      while (failure == null && !closed && (!frozen.isEmpty() || compacting || pick(view, false, false) != null)) {
         scheduleFlush();
         scheduleCompaction();
         stateChanged.await(10, TimeUnit.MILLISECONDS);
@@ -744,7 +838,7 @@ public final class LsmStore implements AutoCloseable {
       Pick p;
       stateLock.lock();
       try {
-        p = pick(view, force);
+        p = pick(view, force, true);
         compacting = p != null;
       } finally {
         stateLock.unlock();
@@ -772,7 +866,8 @@ public final class LsmStore implements AutoCloseable {
     }
   }
 
-  private @Nullable Pick pick(ReadView v, boolean force) {
+  /** What to compact next, or {@code null}; {@code advance} moves the round-robin pointer (compaction thread only). */
+  private @Nullable Pick pick(ReadView v, boolean force, boolean advance) {
     List<List<Table>> levels = v.levels();
     int deepest = 0;
     for (int level = 0; level < levels.size(); level++) {
@@ -815,7 +910,9 @@ public final class LsmStore implements AutoCloseable {
         }
       }
     }
-    compactPointers[best] = chosen.largest();
+    if (advance) {
+      compactPointers[best] = chosen.largest();
+    }
     return pickRange(v, best, List.of(chosen));
   }
 

@@ -2,6 +2,8 @@ package io.ringstore.storage.lsm.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -159,16 +161,76 @@ public final class NioDisk implements Disk {
     return new IOException(action + " " + path + " failed: " + failure, failure);
   }
 
+  /** One call on a channel. */
+  private interface ChannelCall<T> {
+    T call(FileChannel channel) throws IOException;
+  }
+
+  /**
+   * A channel that an interrupt cannot break. A {@link FileChannel} closes itself for every user
+   * when a thread blocked in it is interrupted ({@link ClosedByInterruptException}), which would
+   * make a table unreadable or the log unwritable for the whole store because one caller was
+   * cancelled. So each call runs with the caller's interrupt status cleared (restored afterwards),
+   * and if another thread's interrupt closes the channel during a call, the file is reopened and
+   * the call retried (for as long as interrupts keep closing it: each retry is a fresh attempt at
+   * the same work). Positional reads and writes at a known offset, and fsync, are safe to repeat.
+   */
+  private static final class SturdyChannel {
+    private final Path path;
+    private final StandardOpenOption[] reopenOptions;
+    private volatile FileChannel channel;
+    private volatile boolean closed;
+
+    SturdyChannel(Path path, FileChannel channel, StandardOpenOption... reopenOptions) {
+      this.path = path;
+      this.channel = channel;
+      this.reopenOptions = reopenOptions;
+    }
+
+    <T> T run(ChannelCall<T> call) throws IOException {
+      boolean interrupted = Thread.interrupted();
+      try {
+        while (true) {
+          FileChannel current = channel;
+          try {
+            return call.call(current);
+          } catch (ClosedChannelException e) { // closed by an interrupt (ours or another thread's), or by close()
+            if (closed) {
+              throw e;
+            }
+            interrupted |= Thread.interrupted();
+            reopen(current);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private synchronized void reopen(FileChannel broken) throws IOException {
+      if (channel == broken && !closed) {
+        channel = FileChannel.open(path, reopenOptions);
+      }
+    }
+
+    synchronized void close() throws IOException {
+      closed = true;
+      channel.close();
+    }
+  }
+
   /** Positional writes at a tracked end offset; appends serialised by the monitor. */
   private static final class NioWritableFile implements WritableFile {
     private final Path path;
-    private final FileChannel channel;
+    private final SturdyChannel channel;
     private long sizeBytes; // guarded by this
     private volatile boolean closed;
 
     NioWritableFile(Path path, FileChannel channel, long sizeBytes) {
       this.path = path;
-      this.channel = channel;
+      this.channel = new SturdyChannel(path, channel, StandardOpenOption.WRITE);
       this.sizeBytes = sizeBytes;
     }
 
@@ -182,7 +244,7 @@ public final class NioDisk implements Disk {
       requireOpen();
       try {
         while (source.hasRemaining()) {
-          sizeBytes += channel.write(source, sizeBytes);
+          sizeBytes += channel.run(c -> c.write(source, sizeBytes));
         }
       } catch (IOException e) {
         throw withPath("append to", path, e);
@@ -193,7 +255,10 @@ public final class NioDisk implements Disk {
     public void sync() throws IOException {
       requireOpen();
       try {
-        channel.force(false);
+        channel.run(c -> {
+          c.force(false);
+          return null;
+        });
       } catch (IOException e) {
         throw withPath("sync", path, e);
       }
@@ -207,7 +272,7 @@ public final class NioDisk implements Disk {
             + " bytes: must be between 0 and the current size " + sizeBytes + " bytes");
       }
       try {
-        channel.truncate(newSizeBytes);
+        channel.run(c -> c.truncate(newSizeBytes));
       } catch (IOException e) {
         throw withPath("truncate", path, e);
       }
@@ -239,12 +304,12 @@ public final class NioDisk implements Disk {
   /** Positional reads on a shared channel (FileChannel's positional reads are concurrent). */
   private static final class NioReadableFile implements ReadableFile {
     private final Path path;
-    private final FileChannel channel;
+    private final SturdyChannel channel;
     private volatile boolean closed;
 
     NioReadableFile(Path path, FileChannel channel) {
       this.path = path;
-      this.channel = channel;
+      this.channel = new SturdyChannel(path, channel, StandardOpenOption.READ);
     }
 
     @Override
@@ -256,7 +321,7 @@ public final class NioDisk implements Disk {
     public int read(long positionBytes, ByteBuffer destination) throws IOException {
       requireOpen();
       try {
-        return channel.read(destination, positionBytes);
+        return channel.run(c -> c.read(destination, positionBytes));
       } catch (IOException e) {
         throw withPath("read at offset " + positionBytes + " of", path, e);
       }
@@ -266,7 +331,7 @@ public final class NioDisk implements Disk {
     public long sizeBytes() throws IOException {
       requireOpen();
       try {
-        return channel.size();
+        return channel.run(FileChannel::size);
       } catch (IOException e) {
         throw withPath("size of", path, e);
       }
