@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its exact value, no deleted key is back, and the store opens without error. The store carries
  * its data from cycle to cycle, so later cycles crash stores that hold many tables.
  *
- * <p>{@code -Dringstore.crashCycles=N} runs more cycles (the soak profile sets it).
+ * <p>{@code -Dringstore.crashCycles=N} runs more cycles (the faults profile sets it).
  */
 class LsmCrashTest {
 

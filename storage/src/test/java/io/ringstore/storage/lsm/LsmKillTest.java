@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * page cache, so this proves the process-crash half; {@link LsmCrashTest} proves the power-loss
  * half on the fault-injection disk.
  *
- * <p>{@code -Dringstore.killRounds=N} runs more rounds (the soak profile sets it).
+ * <p>{@code -Dringstore.killRounds=N} runs more rounds (the faults profile sets it).
  */
 class LsmKillTest {
 
