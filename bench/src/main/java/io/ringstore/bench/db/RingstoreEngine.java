@@ -2,10 +2,10 @@ package io.ringstore.bench.db;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.LsmIterator;
 import io.ringstore.storage.lsm.LsmOptions;
 import io.ringstore.storage.lsm.LsmStore;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.TableOptions;
 import io.ringstore.storage.lsm.wal.WalSyncMode;
 import java.io.IOException;

@@ -11,15 +11,12 @@ import io.ringstore.spi.RemovalCause;
 import io.ringstore.spi.RingstoreException;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
-import io.ringstore.storage.lsm.fs.Disk;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.DiskLock;
+import io.ringstore.spi.env.DiskLockedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -54,22 +51,22 @@ public final class LsmStorageEngine implements StorageEngine {
 
   /** The option naming the engine's directory. */
   public static final String DIRECTORY = "directory";
+  /** The lock file in the engine's directory, held while the engine is open. */
+  static final String LOCK_FILE = "LOCK";
   static final int ITERATOR_CHUNK = 256;
   private static final int STRIPES = 1024;
+  private static final System.Logger LOG = System.getLogger(LsmStorageEngine.class.getName());
 
   private final EngineSettings settings;
   private final LsmStore store;
-  private final @Nullable FileChannel lockChannel;
-  private final @Nullable FileLock lock;
+  private final DiskLock lock;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
   private final LongAdder expirations = new LongAdder();
-  private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private LsmStorageEngine(EngineSettings settings, LsmStore store, @Nullable FileChannel lockChannel,
-      @Nullable FileLock lock) {
+  private LsmStorageEngine(EngineSettings settings, LsmStore store, DiskLock lock) {
     this.settings = settings;
     this.store = store;
-    this.lockChannel = lockChannel;
     this.lock = lock;
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new ReentrantLock();
@@ -77,8 +74,9 @@ public final class LsmStorageEngine implements StorageEngine {
   }
 
   /**
-   * Opens the engine on the real file system, holding an exclusive lock on {@code LOCK} in its
-   * directory so that no second engine (in this JVM or another process) opens the same directory.
+   * Opens the engine on its environment's disk ({@code settings.env().disk()}: the real file
+   * system in production), holding an exclusive lock on {@code LOCK} in its directory so that no
+   * second engine (in this JVM or another process) opens the same directory.
    *
    * @throws IllegalArgumentException naming the setting if an option is missing, unknown or out of
    *     range, or a bound is set
@@ -87,28 +85,23 @@ public final class LsmStorageEngine implements StorageEngine {
   public static LsmStorageEngine open(EngineSettings settings) {
     Path directory = directoryOf(settings);
     LsmOptions options = optionsOf(settings);
-    FileChannel channel = null;
-    FileLock lock = null;
+    Disk disk = settings.env().disk();
+    DiskLock lock = null;
     try {
-      Files.createDirectories(directory);
-      channel = FileChannel.open(directory.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      disk.mkdirs(directory);
       try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
+        lock = disk.lock(directory.resolve(LOCK_FILE));
+      } catch (DiskLockedException e) {
         throw new RingstoreException("cache '" + settings.cacheName() + "': the lsm directory " + directory
             + " is in use by another open cache (in this or another process); close it first or use another"
-            + " directory");
+            + " directory", e);
       }
-      LsmStore store = LsmStore.open(new io.ringstore.storage.lsm.fs.NioDisk(), directory, options, settings.env(),
-          LsmStorageEngine::expiryOf);
-      return new LsmStorageEngine(settings, store, channel, lock);
+      LsmStore store = LsmStore.open(disk, directory, options, settings.env(), LsmStorageEngine::expiryOf);
+      return new LsmStorageEngine(settings, store, lock);
     } catch (IOException | RuntimeException e) {
-      if (channel != null) {
+      if (lock != null) {
         try {
-          channel.close(); // releases the lock
+          lock.close();
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -122,17 +115,6 @@ public final class LsmStorageEngine implements StorageEngine {
       throw new RingstoreException("cache '" + settings.cacheName() + "': cannot open the lsm store in " + directory
           + ": " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Opens the engine over {@code disk} (a fault-injecting one in tests), without a directory lock.
-   *
-   * @throws IOException if the store cannot be opened
-   */
-  public static LsmStorageEngine open(EngineSettings settings, Disk disk) throws IOException {
-    LsmStore store = LsmStore.open(disk, directoryOf(settings), optionsOf(settings), settings.env(),
-        LsmStorageEngine::expiryOf);
-    return new LsmStorageEngine(settings, store, null, null);
   }
 
   private static Path directoryOf(EngineSettings settings) {
@@ -308,24 +290,19 @@ public final class LsmStorageEngine implements StorageEngine {
 
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     try {
       store.close();
     } catch (IOException e) {
       throw failure("closing", e);
     } finally {
-      if (lockChannel != null) {
-        try {
-          if (lock != null) {
-            lock.release();
-          }
-          lockChannel.close();
-        } catch (IOException e) {
-          // the lock goes with the channel; nothing else to do
-        }
+      try {
+        lock.close();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "cache '" + settings.cacheName() + "': releasing the lock "
+            + lock.path() + " failed; it goes when the process exits", e);
       }
     }
   }
@@ -341,7 +318,7 @@ public final class LsmStorageEngine implements StorageEngine {
   }
 
   private void checkOpen() {
-    if (closed) {
+    if (closed.get()) {
       throw new IllegalStateException("cache '" + settings.cacheName() + "': the lsm engine is closed");
     }
   }

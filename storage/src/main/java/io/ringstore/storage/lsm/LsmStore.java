@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.LimitExceededException;
+import io.ringstore.spi.env.Disk;
 import io.ringstore.spi.env.Env;
-import io.ringstore.storage.lsm.fs.Disk;
 import io.ringstore.storage.lsm.manifest.DeletedFile;
 import io.ringstore.storage.lsm.manifest.FileMeta;
 import io.ringstore.storage.lsm.manifest.Manifest;
@@ -195,7 +195,11 @@ public final class LsmStore implements AutoCloseable {
     requireNonNull(env, "env");
     requireNonNull(expiry, "expiry");
     Path dir = directory.toAbsolutePath().normalize();
+    boolean existed = disk.exists(dir);
     disk.mkdirs(dir);
+    if (!existed && dir.getParent() != null) {
+      disk.syncDirectory(dir.getParent()); // the new directory's entry survives a power loss
+    }
     Manifest manifest = Manifest.open(disk, dir, options.manifest());
     List<Table> opened = new ArrayList<>();
     BlockCache cache = options.blockCacheBytes() == 0 ? null : new BlockCache(options.blockCacheBytes());

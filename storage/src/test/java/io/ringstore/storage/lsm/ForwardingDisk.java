@@ -1,8 +1,9 @@
 package io.ringstore.storage.lsm;
 
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.ReadableFile;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.DiskLock;
+import io.ringstore.spi.env.ReadableFile;
+import io.ringstore.spi.env.WritableFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,5 +67,10 @@ public abstract class ForwardingDisk implements Disk {
   @Override
   public long sizeBytes(Path path) throws IOException {
     return delegate.sizeBytes(path);
+  }
+
+  @Override
+  public DiskLock lock(Path lockFile) throws IOException {
+    return delegate.lock(lockFile);
   }
 }

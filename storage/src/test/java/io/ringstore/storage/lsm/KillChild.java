@@ -2,7 +2,7 @@ package io.ringstore.storage.lsm;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
-import io.ringstore.storage.lsm.fs.NioDisk;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.wal.WalSyncMode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.spi.testkit.FakeTime;
-import io.ringstore.storage.lsm.fs.NioDisk;
-import io.ringstore.storage.lsm.fs.WritableFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

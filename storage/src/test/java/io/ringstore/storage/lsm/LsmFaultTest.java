@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.testkit.FakeTime;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import io.ringstore.storage.lsm.wal.WalSyncMode;
 import java.io.IOException;

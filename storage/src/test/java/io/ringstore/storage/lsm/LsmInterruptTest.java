@@ -3,8 +3,8 @@ package io.ringstore.storage.lsm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.testkit.FakeTime;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.wal.WalSyncMode;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
-import io.ringstore.storage.lsm.fs.NioDisk;
+import io.ringstore.spi.env.NioDisk;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

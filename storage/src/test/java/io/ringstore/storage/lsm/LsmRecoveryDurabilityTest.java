@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.testkit.FakeTime;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.fs.UnsyncedTail;
 import io.ringstore.storage.lsm.wal.WalSyncMode;
 import java.io.IOException;
@@ -75,9 +75,9 @@ class LsmRecoveryDurabilityTest {
     FaultInjectionDisk fs = new FaultInjectionDisk(new NioDisk(), dir, FaultInjectionDisk.Syncs.SIMULATED);
     io.ringstore.spi.EngineSettings settings = new io.ringstore.spi.EngineSettings("c",
         io.ringstore.spi.EngineSettings.UNBOUNDED, io.ringstore.spi.EngineSettings.UNBOUNDED,
-        io.ringstore.spi.EvictionPolicy.NO_EVICTION, Env.of(time), io.ringstore.spi.RemovalListener.NONE,
+        io.ringstore.spi.EvictionPolicy.NO_EVICTION, Env.of(time, fs), io.ringstore.spi.RemovalListener.NONE,
         java.util.Map.of(LsmStorageEngine.DIRECTORY, dir.toString(), "wal.syncMode", "none"));
-    LsmStorageEngine engine = LsmStorageEngine.open(settings, fs);
+    LsmStorageEngine engine = LsmStorageEngine.open(settings);
     long now = time.millis();
     Bytes key = LsmStoreTest.key(1);
     engine.compute(key, (k, cur) -> io.ringstore.spi.StoredRecord.write(cur, io.ringstore.spi.VectorClock.of(java.util.Map.of()),

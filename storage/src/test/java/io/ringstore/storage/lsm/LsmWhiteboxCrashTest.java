@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.testkit.FakeTime;
 import io.ringstore.storage.lsm.fs.CrashOutcome;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.fs.UnsyncedTail;
 import io.ringstore.storage.lsm.manifest.ManifestOptions;
 import io.ringstore.storage.lsm.wal.WalSyncMode;

@@ -1,5 +1,9 @@
 package io.ringstore.storage.lsm.fs;
 
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.DiskLock;
+import io.ringstore.spi.env.ReadableFile;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.fs.CrashOutcome.FileTail;
 import io.ringstore.storage.lsm.fs.CrashOutcome.UndoneChange;
 import java.io.IOException;
@@ -41,7 +45,7 @@ import java.util.random.RandomGenerator;
  * <ol>
  *   <li>Waits for operations in progress to finish, and kills every open handle: from now on
  *       they throw {@link DiskCrashedException} (close is a quiet no-op), as the process
- *       that held them is gone.
+ *       that held them is gone; the locks it held ({@link #lock}) are released.
  *   <li>For each remembered file that still has a name, in path order, cuts its unsynced bytes
  *       as the {@link UnsyncedTail} says (all random draws come from the caller's generator, in
  *       this order, so a seed replays the same crash).
@@ -57,7 +61,7 @@ import java.util.random.RandomGenerator;
  * </ol>
  * Not modelled: a directory created by {@link #mkdirs} is durable at once; a truncate is never
  * undone (a crash never brings cut bytes back); file data is never lost below the durable size.
- * {@link #killProcess()} is the kill -9 variant: it kills the handles but keeps every byte and
+ * {@link #killProcess()} is the kill -9 variant: it kills the handles (releasing locks) but keeps every byte and
  * every change (the page cache survives a process crash), and remembers what is still unsynced.
  *
  * <h2>Error injection</h2>
@@ -313,6 +317,23 @@ public final class FaultInjectionDisk implements Disk {
     Lock shared = shared();
     try {
       return delegate.sizeBytes(file);
+    } finally {
+      shared.unlock();
+    }
+  }
+
+  /**
+   * Locks through the wrapped disk. The lock belongs to the simulated process: {@link #crash} and
+   * {@link #killProcess} release it, as the operating system releases a dead process's locks, so
+   * the restarted engine can lock again. The lock file is not tracked (a crash keeps it), and lock
+   * operations are neither counted nor failed by rules, nor traced.
+   */
+  @Override
+  public DiskLock lock(Path lockFile) throws IOException {
+    Path file = inRoot(lockFile);
+    Lock shared = shared();
+    try {
+      return register(new FaultDiskLock(this, file, delegate.lock(file), crashes));
     } finally {
       shared.unlock();
     }

@@ -1,5 +1,6 @@
 package io.ringstore.storage.lsm.fs;
 
+import io.ringstore.spi.env.ReadableFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

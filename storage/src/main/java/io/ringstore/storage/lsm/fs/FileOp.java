@@ -1,5 +1,9 @@
 package io.ringstore.storage.lsm.fs;
 
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.ReadableFile;
+import io.ringstore.spi.env.WritableFile;
+
 /**
  * The kinds of operation {@link FaultInjectionDisk} counts and can fail.
  *

@@ -1,8 +1,8 @@
 package io.ringstore.storage.lsm.manifest;
 
 import io.ringstore.spi.LimitExceededException;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.Closeable;
 import java.io.IOException;

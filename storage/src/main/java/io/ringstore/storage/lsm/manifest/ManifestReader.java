@@ -1,10 +1,10 @@
 package io.ringstore.storage.lsm.manifest;
 
-import io.ringstore.storage.lsm.wal.WalFormat;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.ReadableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.ReadableFile;
 import io.ringstore.storage.lsm.sstable.BlockTrailer;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
+import io.ringstore.storage.lsm.wal.WalFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

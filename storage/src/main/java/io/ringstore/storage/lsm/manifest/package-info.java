@@ -15,8 +15,8 @@
  * <p>This package owns the manifest's bytes, its state rules and its durability protocol, nothing
  * else: it never opens a table or a WAL segment, and keys are opaque bytes ordered as
  * {@link io.ringstore.spi.Bytes#compareTo} orders them. Every file operation goes through
- * {@link io.ringstore.storage.lsm.fs.Disk}. It depends on the JDK, {@code io.ringstore.spi},
- * {@code io.ringstore.storage.lsm.fs} and, for {@code CorruptionException}, the CRC mask and
+ * {@link io.ringstore.spi.env.Disk}. It depends on the JDK, {@code io.ringstore.spi} (with
+ * {@code io.ringstore.spi.env}) and, for {@code CorruptionException}, the CRC mask and
  * varints, on {@code io.ringstore.storage.lsm.sstable}; it must not import the WAL, memtable or
  * compaction packages, the engine facade ({@code io.ringstore.storage.lsm}),
  * {@code io.ringstore.cluster} or {@code io.ringstore.provider}.

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * a reader borrows a context for one block and gives it back. A pool keeps at most
  * {@code maxIdleContexts}; a borrower that finds none makes one, and a context given back to a
  * full or closed pool is freed. An engine shares one pool among all its readers (pass it to
- * {@link TableReader#open(io.ringstore.storage.lsm.fs.Disk, java.nio.file.Path, long, BlockCache,
+ * {@link TableReader#open(io.ringstore.spi.env.Disk, java.nio.file.Path, long, BlockCache,
  * BlockDecompressors)}); a reader opened without one has a small pool of its own.
  *
  * <p>The checks, in order, each a {@link CorruptionException} at offset 0 of the block: the stored

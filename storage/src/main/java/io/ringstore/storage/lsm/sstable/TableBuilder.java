@@ -2,8 +2,8 @@ package io.ringstore.storage.lsm.sstable;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.ringstore.spi.Bytes;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.WritableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

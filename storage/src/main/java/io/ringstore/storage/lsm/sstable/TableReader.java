@@ -1,8 +1,8 @@
 package io.ringstore.storage.lsm.sstable;
 
 import io.ringstore.spi.Bytes;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.ReadableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.ReadableFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

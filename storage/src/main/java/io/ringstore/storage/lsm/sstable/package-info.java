@@ -10,7 +10,7 @@
  *
  * <p>On top of the codecs, the table files themselves: {@link
  * io.ringstore.storage.lsm.sstable.TableBuilder} writes one through a {@link
- * io.ringstore.storage.lsm.fs.Disk}, {@link io.ringstore.storage.lsm.sstable.TableReader} reads it
+ * io.ringstore.spi.env.Disk}, {@link io.ringstore.storage.lsm.sstable.TableReader} reads it
  * (bloom filter, index, one data block per point read, cursors for scans), and {@link
  * io.ringstore.storage.lsm.sstable.BlockCache} keeps decoded data blocks within a byte bound. Data
  * blocks may be zstd-compressed ({@link io.ringstore.storage.lsm.sstable.BlockCompression}); readers
@@ -18,7 +18,7 @@
  *
  * <p>This package owns the SSTable byte formats and the table files. It depends on {@code
  * io.ringstore.spi} (for {@link io.ringstore.spi.Bytes} and {@link
- * io.ringstore.spi.RingstoreException}), {@code io.ringstore.storage.lsm.fs}, zstd-jni
+ * io.ringstore.spi.RingstoreException}), {@code io.ringstore.spi.env} (for its files), zstd-jni
  * ({@code com.github.luben.zstd}) and the JDK only;
  * it must not import {@code io.ringstore.cluster}, {@code io.ringstore.provider},
  * {@code javax.cache}, or the engine layers that build on it ({@code io.ringstore.storage.lsm}

@@ -1,9 +1,9 @@
 package io.ringstore.storage.lsm.wal;
 
 import io.ringstore.spi.Bytes;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.ReadableFile;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.ReadableFile;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.sstable.BlockTrailer;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;

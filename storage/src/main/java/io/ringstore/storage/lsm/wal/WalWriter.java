@@ -1,9 +1,9 @@
 package io.ringstore.storage.lsm.wal;
 
 import io.ringstore.spi.LimitExceededException;
+import io.ringstore.spi.env.Disk;
 import io.ringstore.spi.env.Scheduler;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.WritableFile;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;

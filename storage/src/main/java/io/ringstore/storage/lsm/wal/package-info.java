@@ -7,9 +7,9 @@
  *
  * <p>This package owns the WAL's bytes and its durability protocol, nothing else: record payloads
  * are opaque here (the engine encodes its write batches into them). Every file operation goes
- * through {@link io.ringstore.storage.lsm.fs.Disk}; time comes from an injected
- * {@link io.ringstore.spi.env.Scheduler}. It depends on the JDK, {@code io.ringstore.spi},
- * {@code io.ringstore.storage.lsm.fs} and, for {@code CorruptionException} and the CRC mask, on
+ * through {@link io.ringstore.spi.env.Disk}; time comes from an injected
+ * {@link io.ringstore.spi.env.Scheduler}. It depends on the JDK, {@code io.ringstore.spi} (with
+ * {@code io.ringstore.spi.env}) and, for {@code CorruptionException} and the CRC mask, on
  * {@code io.ringstore.storage.lsm.sstable}; it must not import the memtable, compaction or manifest
  * packages, the engine facade, {@code io.ringstore.cluster} or {@code io.ringstore.provider}.
  */

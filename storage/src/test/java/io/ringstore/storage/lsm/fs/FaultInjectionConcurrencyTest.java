@@ -2,6 +2,8 @@ package io.ringstore.storage.lsm.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.TestSeeds;
 import java.io.IOException;
 import java.nio.file.Files;

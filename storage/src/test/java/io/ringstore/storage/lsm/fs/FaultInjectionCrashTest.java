@@ -3,6 +3,11 @@ package io.ringstore.storage.lsm.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringstore.spi.env.DiskLock;
+import io.ringstore.spi.env.DiskLockedException;
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.spi.env.ReadableFile;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome.FileTail;
 import io.ringstore.storage.lsm.fs.CrashOutcome.UndoneChange;
@@ -348,6 +353,30 @@ class FaultInjectionCrashTest {
 
     assertThat(Files.readAllBytes(file)).isEqualTo(synced);
     assertThat(Files.exists(created)).isFalse();
+  }
+
+  @Test
+  void aProcessKillOrPowerLossReleasesTheDeadProcessesLocks() throws IOException {
+    Path lockFile = dir.resolve("LOCK");
+    DiskLock first = fs.lock(lockFile);
+    assertThat(first.isHeld()).isTrue();
+    assertThatThrownBy(() -> fs.lock(lockFile)).isInstanceOf(DiskLockedException.class)
+        .hasMessageContaining(lockFile.toString());
+    fs.killProcess();
+    assertThat(first.isHeld()).as("released with the killed process").isFalse();
+    DiskLock second = fs.lock(lockFile);
+    assertThat(second.isHeld()).isTrue();
+    first.close(); // a dead handle's close is a quiet no-op, and must not release the new lock
+    assertThat(second.isHeld()).isTrue();
+    assertThatThrownBy(() -> fs.lock(lockFile)).isInstanceOf(DiskLockedException.class);
+    fs.crash(random, UnsyncedTail.DROP);
+    assertThat(second.isHeld()).as("released at the power loss").isFalse();
+    try (DiskLock third = fs.lock(lockFile)) {
+      assertThat(third.isHeld()).isTrue();
+    }
+    try (DiskLock fourth = fs.lock(lockFile)) {
+      assertThat(fourth.isHeld()).as("closing a live lock releases it").isTrue();
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.ringstore.storage.lsm.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.TestSeeds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

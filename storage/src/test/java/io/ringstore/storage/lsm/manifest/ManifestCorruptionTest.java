@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,12 +3,12 @@ package io.ringstore.storage.lsm.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome;
 import io.ringstore.storage.lsm.fs.Errno;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.FileOp;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.fs.UnsyncedTail;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package io.ringstore.storage.lsm.manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.FormatDocument;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.nio.file.Files;

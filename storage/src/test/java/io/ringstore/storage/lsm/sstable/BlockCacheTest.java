@@ -4,19 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.testkit.MemoryDisk;
 import io.ringstore.storage.lsm.TestSeeds;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The block cache's byte bound, LRU order and use by the table reader. */
+/** The block cache's byte bound, LRU order and use by the table reader (tables on a {@link MemoryDisk}). */
 class BlockCacheTest {
 
-  @TempDir Path dir;
+  private final Path dir = Path.of("/ringstore/tables").toAbsolutePath();
 
   /** A block of one entry, {@code "k" -> valueBytes zero bytes}. */
   private static Block blockWithValue(int valueBytes) {
@@ -80,7 +79,8 @@ class BlockCacheTest {
   void readersShareTheCacheAndRereadEvictedBlocks(TestInfo test) throws Exception {
     long seed = TestSeeds.seed(test);
     Random random = new Random(seed);
-    NioDisk disk = new NioDisk();
+    MemoryDisk disk = new MemoryDisk();
+    disk.mkdirs(dir);
     TreeMap<Bytes, Bytes> model = TableFixtures.randomMap(random, 1_000, 60);
     TableOptions options = TableOptions.defaults().withBlockSizeBytes(512);
     TableFixtures.write(disk, dir.resolve("1.sst"), model, options);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.fs.UnsyncedTail;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.ringstore.storage.lsm.sstable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
-import io.ringstore.storage.lsm.fs.Disk;
+import io.ringstore.spi.env.Disk;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.Bytes;
-import io.ringstore.storage.lsm.fs.NioDisk;
+import io.ringstore.spi.env.NioDisk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

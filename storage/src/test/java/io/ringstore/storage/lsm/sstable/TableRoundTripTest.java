@@ -3,8 +3,8 @@ package io.ringstore.storage.lsm.sstable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.TestSeeds;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.ringstore.storage.lsm.wal;
 
+import io.ringstore.spi.env.Disk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.ForwardingDisk;
-import io.ringstore.storage.lsm.fs.Disk;
-import io.ringstore.storage.lsm.fs.WritableFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;

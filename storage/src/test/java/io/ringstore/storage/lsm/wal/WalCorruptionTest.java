@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.ringstore.spi.env.NioDisk;
 import io.ringstore.storage.lsm.TestSeeds;
-import io.ringstore.storage.lsm.fs.NioDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,8 @@ package io.ringstore.storage.lsm.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringstore.storage.lsm.fs.NioDisk;
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.storage.lsm.FormatDocument;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.ringstore.storage.lsm.FormatDocument;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package io.ringstore.storage.lsm.wal;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.ringstore.storage.lsm.fs.NioDisk;
-import io.ringstore.storage.lsm.fs.WritableFile;
+import io.ringstore.spi.env.NioDisk;
+import io.ringstore.spi.env.WritableFile;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

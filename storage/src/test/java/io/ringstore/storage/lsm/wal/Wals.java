@@ -1,7 +1,7 @@
 package io.ringstore.storage.lsm.wal;
 
+import io.ringstore.spi.env.Disk;
 import io.ringstore.spi.testkit.FakeTime;
-import io.ringstore.storage.lsm.fs.Disk;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,8 @@
-package io.ringstore.storage.lsm.fs;
+package io.ringstore.spi.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ringstore.storage.lsm.TestSeeds;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,27 +10,41 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
-class NioDiskTest {
+/** The real {@link Disk}: round trips, errors that name the path, sorted listing, atomic rename, locks. */
+class NioDiskTest extends io.ringstore.spi.testkit.DiskContract {
+
+  @Override
+  protected Disk disk() {
+    return fs;
+  }
+
+  @Override
+  protected Path directory() {
+    return dir;
+  }
+
 
   @TempDir Path dir;
   private final NioDisk fs = new NioDisk();
   private Random random;
 
+  /** {@code -Dringstore.seed} if given, else a fresh one; printed so a failure can be replayed. */
   @BeforeEach
   void seed(TestInfo test) {
-    random = new Random(TestSeeds.seed(test));
+    String property = System.getProperty("ringstore.seed");
+    long seed = property != null ? Long.parseLong(property) : new SplittableRandom().nextLong();
+    System.out.println("NioDiskTest." + test.getDisplayName() + ": seed = " + seed
+        + " (rerun with -Dringstore.seed=" + seed + ")");
+    random = new Random(seed);
   }
 
   private byte[] bytes(int length) {
@@ -180,43 +193,34 @@ class NioDiskTest {
   }
 
   @Test
-  void concurrentAppendsStayContiguous() throws Exception {
-    Path file = dir.resolve("group.log");
-    int threads = 4;
-    int records = 200;
-    int recordBytes = 64;
-    try (WritableFile out = fs.create(file)) {
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          byte tag = (byte) (t + 1);
-          done.add(pool.submit(() -> {
-            byte[] record = new byte[recordBytes];
-            Arrays.fill(record, tag);
-            for (int i = 0; i < records; i++) {
-              out.append(record);
-              if (i % 50 == 0) {
-                out.sync();
-              }
-            }
-            return null;
-          }));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool.shutdownNow();
+  void aLockIsExclusiveUntilClosedAndNamesThePath() throws IOException {
+    Path lockFile = dir.resolve("LOCK");
+    try (DiskLock first = fs.lock(lockFile)) {
+      assertThat(first.isHeld()).isTrue();
+      assertThat(first.path()).isEqualTo(lockFile);
+      assertThat(Files.exists(lockFile)).as("the lock file is created").isTrue();
+      assertThatThrownBy(() -> fs.lock(lockFile)).as("a second lock in this JVM, even on the same disk")
+          .isInstanceOf(DiskLockedException.class).hasMessageContaining(lockFile.toString());
+      assertThatThrownBy(() -> new NioDisk().lock(lockFile)).isInstanceOf(DiskLockedException.class);
+      first.close();
+      assertThat(first.isHeld()).isFalse();
+      try (DiskLock second = fs.lock(lockFile)) {
+        assertThat(second.isHeld()).isTrue();
       }
     }
-    byte[] all = Files.readAllBytes(file);
-    assertThat(all).hasSize(threads * records * recordBytes);
-    for (int r = 0; r < all.length; r += recordBytes) {
-      byte tag = all[r];
-      for (int i = r; i < r + recordBytes; i++) {
-        assertThat(all[i]).as("byte %d of the record at %d", i - r, r).isEqualTo(tag);
-      }
+    assertThat(Files.exists(lockFile)).as("unlocking keeps the file").isTrue();
+    assertThatThrownBy(() -> fs.lock(dir.resolve("missing/LOCK"))).isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining("missing");
+  }
+
+  @Test
+  void anInterruptedThreadCanStillLock() throws IOException {
+    Thread.currentThread().interrupt();
+    try (DiskLock lock = fs.lock(dir.resolve("LOCK"))) {
+      assertThat(lock.isHeld()).isTrue();
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    } finally {
+      Thread.interrupted();
     }
   }
 }

@@ -1,10 +1,12 @@
-package io.ringstore.storage.lsm.fs;
+package io.ringstore.spi.env;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,11 @@ import java.util.stream.Stream;
  *
  * <p>Rename uses {@link StandardCopyOption#ATOMIC_MOVE}, which is {@code rename(2)} on POSIX and
  * replaces an existing target atomically.
+ *
+ * <p>{@link #lock} is {@link FileChannel#tryLock()}: an advisory {@code fcntl} lock on Linux,
+ * released by the kernel when the process dies. The JVM keeps its own table of held locks, so a
+ * second lock of the same file in this JVM ({@link OverlappingFileLockException}) is refused as
+ * one held by another process is.
  *
  * <p>Thread-safety: stateless and thread-safe; its handles are thread-safe.
  */
@@ -146,6 +153,44 @@ public final class NioDisk implements Disk {
       return Files.size(path);
     } catch (IOException e) {
       throw withPath("size of", path, e);
+    }
+  }
+
+  @Override
+  public DiskLock lock(Path lockFile) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw withPath("open lock file", lockFile, e);
+    }
+    boolean interrupted = Thread.interrupted(); // an interrupt must not close the channel under tryLock
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(channel, e);
+      throw withPath("lock", lockFile, e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (lock == null) {
+      DiskLockedException locked = new DiskLockedException(lockFile);
+      closeQuietly(channel, locked);
+      throw locked;
+    }
+    return new NioDiskLock(lockFile, channel, lock);
+  }
+
+  private static void closeQuietly(FileChannel channel, IOException failure) {
+    try {
+      channel.close();
+    } catch (IOException suppressed) {
+      failure.addSuppressed(suppressed);
     }
   }
 
@@ -298,6 +343,46 @@ public final class NioDisk implements Disk {
       if (closed) {
         throw new IOException(path + ": the file handle is closed");
       }
+    }
+  }
+
+  /** A held {@link FileLock} and its channel; closing the channel releases the lock. */
+  private static final class NioDiskLock implements DiskLock {
+    private final Path path;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    NioDiskLock(Path path, FileChannel channel, FileLock lock) {
+      this.path = path;
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    @Override
+    public Path path() {
+      return path;
+    }
+
+    @Override
+    public boolean isHeld() {
+      return lock.isValid();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (!channel.isOpen()) {
+        return;
+      }
+      try {
+        channel.close(); // releases the lock
+      } catch (IOException e) {
+        throw withPath("unlock", path, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "lock on " + path + (isHeld() ? "" : " (released)");
     }
   }
 

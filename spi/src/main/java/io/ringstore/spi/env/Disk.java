@@ -1,4 +1,4 @@
-package io.ringstore.storage.lsm.fs;
+package io.ringstore.spi.env;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * The few file operations an LSM engine needs, and nothing else: append-only files, positional
- * reads, directory listing, same-directory atomic rename, delete, directory creation, and the two
- * kinds of fsync (a file's data, and a directory's entries).
+ * reads, directory listing, same-directory atomic rename, delete, directory creation, the two
+ * kinds of fsync (a file's data, and a directory's entries), and an exclusive lock file.
  *
  * <p>The durability contract every implementation honours and every caller must respect (it is
- * exactly what {@link FaultInjectionDisk} simulates):
+ * exactly what {@code io.ringstore.storage.lsm.fs.FaultInjectionDisk} and
+ * {@code io.ringstore.spi.testkit.MemoryDisk#crashClone()} simulate):
  * <ol>
  *   <li>Bytes appended to a file survive a power loss only once a later {@link WritableFile#sync()}
  *       of that file has returned normally. Until then any suffix of them may be lost, and a
@@ -28,12 +29,14 @@ import java.util.List;
  * <p>Paths are {@link java.nio.file.Path}s of the default file system. Errors are
  * {@link IOException}s whose message names the path: the {@link java.nio.file.FileSystemException}
  * subclasses for the usual cases ({@link java.nio.file.NoSuchFileException},
- * {@link java.nio.file.FileAlreadyExistsException}), {@link InjectedIOException} for injected
- * faults, {@link DiskCrashedException} for a handle that outlived a simulated crash.
+ * {@link java.nio.file.FileAlreadyExistsException}), {@link DiskLockedException} for a lock held
+ * elsewhere, and in tests the fault injector's {@code InjectedIOException} for injected faults and
+ * {@code DiskCrashedException} for a handle that outlived a simulated crash.
  *
  * <p>Named {@code Disk} (LevelDB calls it {@code Env}) so as not to clash with
- * {@link java.nio.file.FileSystem}. It lives with the LSM engine for now; when the engine is wired
- * to the node it moves beside {@code Clock} and {@code Scheduler} in {@code io.ringstore.spi.env}.
+ * {@link java.nio.file.FileSystem}. It lives beside {@link Clock}, {@link Ticker} and
+ * {@link Scheduler} and comes with them in an {@link Env}: production code uses
+ * {@link Env#system()}'s {@link NioDisk}, tests an in-memory or fault-injecting one.
  *
  * <p>Thread-safety: implementations are thread-safe, and so are the handles they return.
  */
@@ -111,6 +114,22 @@ public interface Disk {
    * @throws java.nio.file.NoSuchFileException if {@code path} does not exist
    */
   long sizeBytes(Path path) throws IOException;
+
+  /**
+   * Takes an exclusive lock on {@code lockFile}, creating the file (empty) if it does not exist,
+   * so that no second store opens the same directory: a LevelDB-style {@code LOCK} file. It does
+   * not wait: if another process holds the lock, or another handle in this JVM does (even one from
+   * this same disk), it fails at once. The lock lasts until the returned handle is closed, or the
+   * process dies (the operating system releases a dead process's locks; the file itself stays).
+   *
+   * <p>The lock only excludes other users of {@code lock}; it does not stop anyone reading or
+   * writing files. The lock file's creation is an ordinary creation: it needs a directory sync to
+   * be durable, which nothing requires (a missing lock file is simply created again).
+   *
+   * @throws DiskLockedException naming the path if the lock is held elsewhere
+   * @throws java.nio.file.NoSuchFileException if the parent directory does not exist
+   */
+  DiskLock lock(Path lockFile) throws IOException;
 
   /**
    * Checks that {@code source} and {@code target} name entries of the same directory, as

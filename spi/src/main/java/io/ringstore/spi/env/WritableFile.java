@@ -1,4 +1,4 @@
-package io.ringstore.storage.lsm.fs;
+package io.ringstore.spi.env;
 
 import java.io.Closeable;
 import java.io.IOException;
