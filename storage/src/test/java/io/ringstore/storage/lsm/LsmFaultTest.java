@@ -93,6 +93,7 @@ class LsmFaultTest {
   void failedFsyncsOfTablesAndTheManifestMakeTheStoreReadOnlyAndLoseNothing() throws IOException {
     for (FileOp op : List.of(FileOp.SYNC, FileOp.SYNC_DIRECTORY, FileOp.CREATE, FileOp.RENAME)) {
       Path sub = dir.resolve(op.name());
+      java.nio.file.Files.createDirectories(sub);
       FaultInjectionDisk fs = new FaultInjectionDisk(new NioDisk(), sub, FaultInjectionDisk.Syncs.SIMULATED);
       Map<Bytes, String> acked = new HashMap<>();
       LsmStore store = LsmStore.open(fs, sub, options(), Env.of(time));

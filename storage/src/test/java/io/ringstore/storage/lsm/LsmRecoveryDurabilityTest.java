@@ -49,6 +49,7 @@ class LsmRecoveryDurabilityTest {
   void aReplayedSegmentIsNeverLeftTornBehindANewerOne() throws IOException {
     for (int seed = 0; seed < 20; seed++) {
       Path sub = dir.resolve("s" + seed);
+      java.nio.file.Files.createDirectories(sub);
       FaultInjectionDisk fs = new FaultInjectionDisk(new NioDisk(), sub, FaultInjectionDisk.Syncs.SIMULATED);
       LsmOptions options = LsmStoreTest.small().withSyncMode(WalSyncMode.ALWAYS).withMemtableBytes(1 << 20);
       LsmStore first = LsmStore.open(fs, sub, options, Env.of(time));
