@@ -1,5 +1,6 @@
 package io.ringstore.storage.lsm;
 
+import io.ringstore.spi.testkit.TestSeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ringstore.spi.Bytes;

@@ -1,5 +1,7 @@
 package io.ringstore.storage.lsm;
 
+import io.ringstore.spi.testkit.TestSeeds;
+import io.ringstore.spi.testkit.FormatDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,7 @@ import io.ringstore.spi.env.DiskLockedException;
 import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.env.ReadableFile;
 import io.ringstore.spi.env.WritableFile;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome.FileTail;
 import io.ringstore.storage.lsm.fs.CrashOutcome.UndoneChange;
 import java.io.ByteArrayOutputStream;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringstore.spi.env.NioDisk;
 import io.ringstore.spi.env.ReadableFile;
 import io.ringstore.spi.env.WritableFile;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -1,11 +1,12 @@
 package io.ringstore.storage.lsm.manifest;
 
+import io.ringstore.spi.testkit.FormatDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ringstore.spi.env.NioDisk;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
@@ -280,6 +281,6 @@ class ManifestCorruptionTest {
   }
 
   private static byte[] concat(byte[]... parts) {
-    return io.ringstore.storage.lsm.FormatDocument.concatenate(List.of(parts));
+    return io.ringstore.spi.testkit.FormatDocument.concatenate(List.of(parts));
   }
 }

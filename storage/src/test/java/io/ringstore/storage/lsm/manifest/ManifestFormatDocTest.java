@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.env.NioDisk;
-import io.ringstore.storage.lsm.FormatDocument;
+import io.ringstore.spi.testkit.FormatDocument;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;

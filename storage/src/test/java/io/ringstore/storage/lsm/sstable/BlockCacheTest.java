@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.testkit.MemoryDisk;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.TreeMap;

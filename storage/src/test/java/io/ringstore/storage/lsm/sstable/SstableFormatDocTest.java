@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.ringstore.storage.lsm.FormatDocument;
+import io.ringstore.spi.testkit.FormatDocument;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.NioDisk;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.NioDisk;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import io.ringstore.storage.lsm.fs.CrashOutcome;
 import io.ringstore.storage.lsm.fs.FaultInjectionDisk;
 import io.ringstore.storage.lsm.fs.UnsyncedTail;

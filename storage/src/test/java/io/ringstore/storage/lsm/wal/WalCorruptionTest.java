@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ringstore.spi.env.NioDisk;
-import io.ringstore.storage.lsm.TestSeeds;
+import io.ringstore.spi.testkit.TestSeeds;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
-package io.ringstore.storage.lsm;
+package io.ringstore.spi.testkit;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * Seeds for the LSM packages' tests: {@code -Dringstore.seed} if given, else a fresh random one;
+ * Seeds for tests of every module: {@code -Dringstore.seed} if given, else a fresh random one;
  * always printed with the test's name so a failure can be replayed.
  *
  * <p>Thread-safety: stateless.

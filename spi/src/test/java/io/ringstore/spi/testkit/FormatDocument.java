@@ -1,4 +1,4 @@
-package io.ringstore.storage.lsm;
+package io.ringstore.spi.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
