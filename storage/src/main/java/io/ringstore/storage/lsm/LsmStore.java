@@ -214,7 +214,7 @@ public final class LsmStore implements AutoCloseable {
       for (int level = 0; level < state.levelCount(); level++) {
         List<Table> tables = new ArrayList<>();
         for (FileMeta meta : state.level(level)) {
-          Table t = openTable(disk, dir, meta, cache, decompressors, lateBound);
+          Table t = openTable(disk, dir, manifest.currentFile(), meta, cache, decompressors, lateBound);
           opened.add(t);
           tables.add(t);
           live.add(meta.fileNumber());
@@ -344,14 +344,14 @@ public final class LsmStore implements AutoCloseable {
         decompressors), onObsolete);
   }
 
-  private static Table openTable(Disk disk, Path dir, FileMeta meta, @Nullable BlockCache cache,
+  private static Table openTable(Disk disk, Path dir, Path manifestFile, FileMeta meta, @Nullable BlockCache cache,
       BlockDecompressors decompressors, Table.Obsolete onObsolete) throws IOException {
     Path path = tablePath(dir, meta.fileNumber());
     try {
       return new Table(meta, TableReader.open(disk, path, meta.fileNumber(), cache, decompressors), onObsolete);
     } catch (NoSuchFileException e) {
       throw new CorruptionException("manifest", 0, "it names table " + meta.fileNumber() + " of level " + meta.level()
-          + " but " + path + " does not exist").locatedIn(String.valueOf(path.getParent()), 0);
+          + " but " + path + " does not exist").locatedIn(manifestFile.toString(), 0);
     }
   }
 
