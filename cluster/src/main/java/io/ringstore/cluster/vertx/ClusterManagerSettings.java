@@ -1,0 +1,109 @@
+package io.ringstore.cluster.vertx;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * How a {@link RingstoreClusterManager} reaches its cluster. Checked here, with errors that name
+ * the setting, the value and the bound.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param host the interface the cluster channel listens on (default {@code 127.0.0.1})
+ * @param port the cluster channel's port (default 0: any free port)
+ * @param seeds cluster-channel addresses ({@code host:port}) to join through; empty, or only this
+ *     node's own address, starts a new cluster
+ * @param stableNodeId Ringstore's node id, kept across restarts (the Vert.x node id changes at
+ *     every start); published in {@code NodeInfo} metadata as {@value #NODE_ID_KEY}
+ * @param weight the capacity weight (1 to 1000), published as {@value #WEIGHT_KEY}
+ * @param requestTimeout the bound of every request on the channel (100 ms to 5 min, default 10 s)
+ * @param joinTimeout how long join keeps retrying the seeds (at least requestTimeout, default 30 s)
+ * @param maxFrameBytes the bound of every channel frame (64 KiB to 256 MiB, default 16 MiB)
+ */
+public record ClusterManagerSettings(
+    String host,
+    int port,
+    List<String> seeds,
+    String stableNodeId,
+    int weight,
+    Duration requestTimeout,
+    Duration joinTimeout,
+    int maxFrameBytes) {
+
+  /** The {@code NodeInfo} metadata key of the stable node id. */
+  public static final String NODE_ID_KEY = "ringstore.nodeId";
+  /** The {@code NodeInfo} metadata key of the capacity weight. */
+  public static final String WEIGHT_KEY = "ringstore.weight";
+
+  /** Checks every setting. */
+  public ClusterManagerSettings {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("ringstore.cluster.port = " + port + " is out of range; need 0 to 65535");
+    }
+    seeds = List.copyOf(seeds);
+    for (String seed : seeds) {
+      int colon = seed.lastIndexOf(':');
+      if (colon <= 0 || !seed.substring(colon + 1).matches("\\d{1,5}")) {
+        throw new IllegalArgumentException("ringstore.cluster.seeds entry '" + seed + "' is not host:port");
+      }
+    }
+    if (weight < 1 || weight > 1000) {
+      throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to 1000");
+    }
+    if (requestTimeout.toMillis() < 100 || requestTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
+      throw new IllegalArgumentException("ringstore.cluster.requestTimeout = " + requestTimeout + " is out of range; need 100 ms to 5 min");
+    }
+    if (joinTimeout.compareTo(requestTimeout) < 0) {
+      throw new IllegalArgumentException("ringstore.cluster.joinTimeout = " + joinTimeout
+          + " is too short; need at least ringstore.cluster.requestTimeout = " + requestTimeout);
+    }
+    if (maxFrameBytes < 64 * 1024 || maxFrameBytes > 256 * 1024 * 1024) {
+      throw new IllegalArgumentException("ringstore.cluster.maxFrameBytes = " + maxFrameBytes
+          + " is out of range; need 65536 to 268435456");
+    }
+  }
+
+  /** Defaults: loopback, any port, no seeds, a random stable id, weight 1. */
+  public static ClusterManagerSettings defaults() {
+    return new ClusterManagerSettings("127.0.0.1", 0, List.of(), UUID.randomUUID().toString(), 1,
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024);
+  }
+
+  /**
+   * The defaults overridden by {@code ringstore.cluster.host}, {@code ringstore.cluster.port},
+   * {@code ringstore.cluster.seeds} (comma-separated), {@code ringstore.node.id} and
+   * {@code ringstore.node.weight} in {@code properties} (what {@code ServiceLoader} construction
+   * reads from the system properties).
+   */
+  public static ClusterManagerSettings from(Properties properties) {
+    ClusterManagerSettings d = defaults();
+    String seeds = properties.getProperty("ringstore.cluster.seeds", "").trim();
+    return new ClusterManagerSettings(
+        properties.getProperty("ringstore.cluster.host", d.host()),
+        intProperty(properties, "ringstore.cluster.port", d.port()),
+        seeds.isEmpty() ? List.of() : Arrays.stream(seeds.split(",")).map(String::trim).toList(),
+        properties.getProperty("ringstore.node.id", d.stableNodeId()),
+        intProperty(properties, "ringstore.node.weight", d.weight()),
+        d.requestTimeout(), d.joinTimeout(), d.maxFrameBytes());
+  }
+
+  private static int intProperty(Properties properties, String name, int fallback) {
+    String value = properties.getProperty(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " = '" + value + "' is not an integer", e);
+    }
+  }
+
+  /** These settings with {@code port} and {@code seeds}. */
+  public ClusterManagerSettings withAddress(int port, List<String> seeds) {
+    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes);
+  }
+}
