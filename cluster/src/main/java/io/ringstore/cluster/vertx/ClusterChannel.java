@@ -60,7 +60,11 @@ final class ClusterChannel {
     this.maxFrameBytes = maxFrameBytes;
     this.requestTimeout = requestTimeout;
     this.handler = handler;
-    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) requestTimeout.toMillis()));
+    // Built outside Vert.x's close hooks, as Vert.x's own clustered event bus builds its client:
+    // Vert.x closes the clients it tracks before it calls the cluster manager's leave(), and
+    // leaving needs this client to tell the coordinator. close() closes it.
+    this.client = new io.vertx.core.net.impl.tcp.NetClientBuilder((io.vertx.core.internal.VertxInternal) vertx,
+        new NetClientOptions().setConnectTimeout((int) requestTimeout.toMillis())).build();
   }
 
   /** Listens on {@code host:port} (port 0: any free port); completes with the bound port. */

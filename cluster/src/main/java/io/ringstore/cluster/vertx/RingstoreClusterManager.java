@@ -324,6 +324,14 @@ public final class RingstoreClusterManager implements ClusterManager {
       Buffer snapshot;
       synchronized (this) {
         targets = new ArrayList<>(members.values());
+        if (change instanceof Change.MemberRemoved removed) {
+          // a leaving node has already stopped listening (Vert.x closes its servers before it
+          // calls leave()): asking it would only wait for the request timeout
+          String leaving = members.get(removed.nodeId());
+          if (leaving != null) {
+            targets.remove(leaving);
+          }
+        }
       }
       apply(change);
       synchronized (this) {
