@@ -289,7 +289,11 @@ public final class NioDisk implements Disk {
       requireOpen();
       try {
         while (source.hasRemaining()) {
-          sizeBytes += channel.run(c -> c.write(source, sizeBytes));
+          // a retry after an interrupt rewrites the same bytes at the same offset: the failed
+          // call may have written (and advanced the buffer past) part of them
+          int start = source.position();
+          long at = sizeBytes;
+          sizeBytes += channel.run(c -> c.write(source.position(start), at));
         }
       } catch (IOException e) {
         throw withPath("append to", path, e);
@@ -406,7 +410,9 @@ public final class NioDisk implements Disk {
     public int read(long positionBytes, ByteBuffer destination) throws IOException {
       requireOpen();
       try {
-        return channel.run(c -> c.read(destination, positionBytes));
+        // a retry after an interrupt reads into the same part of the buffer again
+        int start = destination.position();
+        return channel.run(c -> c.read(destination.position(start), positionBytes));
       } catch (IOException e) {
         throw withPath("read at offset " + positionBytes + " of", path, e);
       }
