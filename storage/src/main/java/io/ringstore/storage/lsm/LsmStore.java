@@ -150,7 +150,7 @@ public final class LsmStore implements AutoCloseable {
   private final LongAdder droppedOverwritten = new LongAdder();
 
   /** A frozen memtable and the first log segment written after it. */
-  private record Frozen(Memtable memtable, long nextLogNumber) {}
+  private record Frozen(Memtable memtable, long nextLogNumber, long lastSequence) {}
 
   private LsmStore(Disk disk, Path directory, LsmOptions options, Env env, ValueExpiry expiry, Manifest manifest,
       ReadView view, long lastSequence, WalWriter wal, ExecutorService walSyncs, @Nullable BlockCache blockCache,
@@ -307,19 +307,7 @@ public final class LsmStore implements AutoCloseable {
     if (!memtable.isEmpty()) {
       long number = state.nextFileNumber();
       Path path = tablePath(dir, number);
-      TableSummary summary;
-      TableBuilder builder = TableBuilder.create(disk, path, options.table());
-      try {
-        var it = memtable.iterator(null, Long.MAX_VALUE);
-        while (it.hasNext()) {
-          Memtable.Entry e = it.next();
-          builder.add(e.key().unsafeArray(), e.value());
-        }
-        summary = builder.finish();
-      } catch (IOException | RuntimeException | Error e) {
-        runQuietly(builder::abandon, e);
-        throw e;
-      }
+      TableSummary summary = writeTable(disk, path, options, memtable);
       disk.syncDirectory(dir);
       meta = new FileMeta(number, 0, summary.sizeBytes(), summary.entryCount(), summary.smallestKey(),
           summary.largestKey());
@@ -342,6 +330,26 @@ public final class LsmStore implements AutoCloseable {
     }
     return new Table(meta, TableReader.open(disk, tablePath(dir, meta.fileNumber()), meta.fileNumber(), cache,
         decompressors), onObsolete);
+  }
+
+  /**
+   * Writes the newest version of every key of {@code memtable} to a new table at {@code path} and
+   * syncs it (not its directory); a failed table is deleted.
+   */
+  private static TableSummary writeTable(Disk disk, Path path, LsmOptions options, Memtable memtable)
+      throws IOException {
+    TableBuilder builder = TableBuilder.create(disk, path, options.table());
+    try {
+      var it = memtable.iterator(null, Long.MAX_VALUE);
+      while (it.hasNext()) {
+        Memtable.Entry e = it.next();
+        builder.add(e.key().unsafeArray(), e.value());
+      }
+      return builder.finish();
+    } catch (IOException | RuntimeException | Error e) {
+      runQuietly(builder::abandon, e);
+      throw e;
+    }
   }
 
   private static Table openTable(Disk disk, Path dir, Path manifestFile, FileMeta meta, @Nullable BlockCache cache,
@@ -499,7 +507,11 @@ public final class LsmStore implements AutoCloseable {
           throw e;
         }
         full.freeze();
-        frozen.addFirst(new Frozen(full, nextLog));
+        long through;
+        synchronized (sequenceLock) {
+          through = lastSequence; // no writer is inside (write lock): every sequence up to here is in full
+        }
+        frozen.addFirst(new Frozen(full, nextLog, through));
         List<Memtable> immutables = new ArrayList<>();
         immutables.add(full);
         immutables.addAll(v.immutables());
@@ -716,19 +728,7 @@ public final class LsmStore implements AutoCloseable {
   private void flushOne(Frozen f) throws IOException {
     long number = nextFileNumber.getAndIncrement();
     Path path = tablePath(directory, number);
-    TableSummary summary;
-    TableBuilder builder = TableBuilder.create(disk, path, options.table());
-    try {
-      var it = f.memtable().iterator(null, Long.MAX_VALUE);
-      while (it.hasNext()) {
-        Memtable.Entry e = it.next();
-        builder.add(e.key().unsafeArray(), e.value());
-      }
-      summary = builder.finish();
-    } catch (IOException | RuntimeException | Error e) {
-      runQuietly(builder::abandon, e);
-      throw e;
-    }
+    TableSummary summary = writeTable(disk, path, options, f.memtable());
     Table table = null;
     editLock.lock();
     try {
@@ -743,9 +743,8 @@ public final class LsmStore implements AutoCloseable {
       } else {
         disk.delete(path);
       }
-      long flushedThrough = maxSequenceOf(f.memtable());
       manifest.apply(new VersionEdit(f.nextLogNumber(), nextFileNumber.get(),
-          Math.max(flushedThrough, manifest.state().lastSequence()), added, List.of()));
+          Math.max(f.lastSequence(), manifest.state().lastSequence()), added, List.of()));
       stateLock.lock();
       try {
         frozen.removeLast();
@@ -781,15 +780,6 @@ public final class LsmStore implements AutoCloseable {
           + f.nextLogNumber() + " (they are deleted later): " + e);
     }
     scheduleCompaction();
-  }
-
-  private static long maxSequenceOf(Memtable memtable) {
-    long max = 0;
-    var it = memtable.iterator(null, Long.MAX_VALUE);
-    while (it.hasNext()) {
-      max = Math.max(max, it.next().sequence());
-    }
-    return max;
   }
 
   // ------------------------------------------------------------------------------------ compaction

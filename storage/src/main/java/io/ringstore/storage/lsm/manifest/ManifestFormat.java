@@ -1,14 +1,12 @@
 package io.ringstore.storage.lsm.manifest;
 
 import static io.ringstore.storage.lsm.wal.WalFormat.putU16;
-import static io.ringstore.storage.lsm.wal.WalFormat.putU32;
 import static io.ringstore.storage.lsm.wal.WalFormat.putU64;
 
-import io.ringstore.storage.lsm.sstable.BlockTrailer;
 import io.ringstore.storage.lsm.sstable.CorruptionException;
+import io.ringstore.storage.lsm.wal.WalFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,22 +63,14 @@ public final class ManifestFormat {
     return header;
   }
 
-  /** One edit record, as written: header and payload. */
+  /** One edit record, as written: the WAL's record framing with type {@link #TYPE_EDIT}. */
   public static byte[] record(byte[] payload) {
-    byte[] record = new byte[RECORD_HEADER_BYTES + payload.length];
-    putU32(record, 0, payload.length);
-    putU32(record, 4, BlockTrailer.mask(crc(TYPE_EDIT, payload, 0, payload.length)));
-    record[8] = (byte) TYPE_EDIT;
-    System.arraycopy(payload, 0, record, RECORD_HEADER_BYTES, payload.length);
-    return record;
+    return WalFormat.record(TYPE_EDIT, payload);
   }
 
-  /** The unmasked CRC32C of the type byte followed by {@code payload[offset, offset+length)}. */
+  /** The unmasked CRC32C of a record's type byte and payload, as {@link WalFormat#crc} computes it. */
   static int crc(int type, byte[] payload, int offset, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(type);
-    crc.update(payload, offset, length);
-    return (int) crc.getValue();
+    return WalFormat.crc(type, payload, offset, length);
   }
 
   /** The file name of manifest {@code number}: {@code MANIFEST-} and the number, at least 6 digits. */

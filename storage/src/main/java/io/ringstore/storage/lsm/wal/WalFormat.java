@@ -54,8 +54,11 @@ public final class WalFormat {
     return record;
   }
 
-  /** The unmasked CRC32C of the type byte followed by {@code payload[offset, offset+length)}. */
-  static int crc(int type, byte[] payload, int offset, int length) {
+  /**
+   * The unmasked CRC32C of the type byte followed by {@code payload[offset, offset+length)}: the
+   * record checksum of the WAL and of the manifest, which share this framing.
+   */
+  public static int crc(int type, byte[] payload, int offset, int length) {
     CRC32C crc = new CRC32C();
     crc.update(type);
     crc.update(payload, offset, length);
