@@ -1,0 +1,103 @@
+package io.ringstore.cluster.vertx;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a node's clustered event bus listens and what it accepts; see {@link HardenedEventBus}.
+ * Checked here, with errors that name the setting, the value and the bound.
+ *
+ * <p>Thread-safety: immutable.
+ *
+ * @param host the interface the event bus listens on and publishes to its peers (default
+ *     {@code 127.0.0.1})
+ * @param port the event bus's port (default 0: a free port, chosen when the
+ *     {@link HardenedEventBus} is made)
+ * @param maxFrameBytes the largest event-bus frame this node reads (64 KiB to 256 MiB, default
+ *     16 MiB): a peer that declares a longer frame is disconnected before any of it is buffered.
+ *     It must exceed the largest message any node sends
+ * @param tls the TLS material, or null for a plain-TCP bus (for loopback and trusted networks only)
+ */
+public record EventBusSettings(String host, int port, int maxFrameBytes, @Nullable EventBusTls tls) {
+
+  /** The smallest {@link #maxFrameBytes()}. */
+  public static final int MIN_FRAME_BYTES = 64 * 1024;
+  /** The largest {@link #maxFrameBytes()}. */
+  public static final int MAX_FRAME_BYTES = 256 * 1024 * 1024;
+  /** The default {@link #maxFrameBytes()}. */
+  public static final int DEFAULT_FRAME_BYTES = 16 * 1024 * 1024;
+
+  /** Checks every setting. */
+  public EventBusSettings {
+    if (host.isBlank()) {
+      throw new IllegalArgumentException("ringstore.bus.host is empty; need an interface name or address");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("ringstore.bus.port = " + port + " is out of range; need 0 to 65535");
+    }
+    if (maxFrameBytes < MIN_FRAME_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException("ringstore.bus.maxFrameBytes = " + maxFrameBytes + " is out of range; need "
+          + MIN_FRAME_BYTES + " to " + MAX_FRAME_BYTES);
+    }
+  }
+
+  /** Loopback, a free port, 16 MiB frames, no TLS. */
+  public static EventBusSettings defaults() {
+    return new EventBusSettings("127.0.0.1", 0, DEFAULT_FRAME_BYTES, null);
+  }
+
+  /**
+   * The defaults overridden by {@code ringstore.bus.host}, {@code ringstore.bus.port},
+   * {@code ringstore.bus.maxFrameBytes}, and, for TLS, {@code ringstore.bus.tls.keyStore},
+   * {@code ringstore.bus.tls.keyStorePassword}, {@code ringstore.bus.tls.trustStore} and
+   * {@code ringstore.bus.tls.trustStorePassword} (PKCS#12 files; a key store without a trust
+   * store, or the reverse, is an error).
+   */
+  public static EventBusSettings from(Properties properties) {
+    EventBusSettings d = defaults();
+    String keyStore = properties.getProperty("ringstore.bus.tls.keyStore");
+    String trustStore = properties.getProperty("ringstore.bus.tls.trustStore");
+    EventBusTls tls = null;
+    if (keyStore != null || trustStore != null) {
+      if (keyStore == null || trustStore == null) {
+        throw new IllegalArgumentException("ringstore.bus.tls.keyStore = " + keyStore + " and ringstore.bus.tls.trustStore = "
+            + trustStore + ": a TLS event bus needs both (its own key, and the cluster's trust)");
+      }
+      tls = EventBusTls.pkcs12(Path.of(keyStore), properties.getProperty("ringstore.bus.tls.keyStorePassword", ""),
+          Path.of(trustStore), properties.getProperty("ringstore.bus.tls.trustStorePassword", ""));
+    }
+    return new EventBusSettings(
+        properties.getProperty("ringstore.bus.host", d.host()),
+        intProperty(properties, "ringstore.bus.port", d.port()),
+        intProperty(properties, "ringstore.bus.maxFrameBytes", d.maxFrameBytes()),
+        tls);
+  }
+
+  /** These settings with {@code port}. */
+  public EventBusSettings withPort(int port) {
+    return new EventBusSettings(host, port, maxFrameBytes, tls);
+  }
+
+  /** These settings with {@code maxFrameBytes}. */
+  public EventBusSettings withMaxFrameBytes(int maxFrameBytes) {
+    return new EventBusSettings(host, port, maxFrameBytes, tls);
+  }
+
+  /** These settings with {@code tls} (null for plain TCP). */
+  public EventBusSettings withTls(@Nullable EventBusTls tls) {
+    return new EventBusSettings(host, port, maxFrameBytes, tls);
+  }
+
+  private static int intProperty(Properties properties, String name, int fallback) {
+    String value = properties.getProperty(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " = '" + value + "' is not an integer", e);
+    }
+  }
+}
