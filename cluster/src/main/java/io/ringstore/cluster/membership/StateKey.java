@@ -37,6 +37,12 @@ public record StateKey(int code) implements Comparable<StateKey> {
   public static final StateKey WEIGHT = new StateKey(5);
   /** A multiple of 8 bytes: the node's ring tokens, each a little-endian signed long. */
   public static final StateKey TOKENS = new StateKey(6);
+  /**
+   * UTF-8, 1 to {@value #MAX_ADDRESS_BYTES} bytes: the id of the node's Vert.x instance in its
+   * Vert.x cluster (it changes at every start), so that the Vert.x cluster manager can tell which
+   * Vert.x node a member is.
+   */
+  public static final StateKey VERTX_NODE_ID = new StateKey(7);
 
   /** Checks the invariants. */
   public StateKey {
@@ -45,9 +51,9 @@ public record StateKey(int code) implements Comparable<StateKey> {
     }
   }
 
-  /** True for the keys this build knows (codes 0 to 6). */
+  /** True for the keys this build knows (codes 0 to 7). */
   public boolean known() {
-    return code <= TOKENS.code;
+    return code <= VERTX_NODE_ID.code;
   }
 
   /** A readable name: {@code STATUS}, ..., or {@code KEY_17} for a key of a newer build. */
@@ -60,6 +66,7 @@ public record StateKey(int code) implements Comparable<StateKey> {
       case 4 -> "HTTP_ADDRESS";
       case 5 -> "WEIGHT";
       case 6 -> "TOKENS";
+      case 7 -> "VERTX_NODE_ID";
       default -> "KEY_" + code;
     };
   }
@@ -85,6 +92,7 @@ public record StateKey(int code) implements Comparable<StateKey> {
       case 2:
       case 3:
       case 4:
+      case 7:
         if (length == 0 || length > MAX_ADDRESS_BYTES) {
           return name() + " value is " + length + " bytes; need 1 to " + MAX_ADDRESS_BYTES;
         }

@@ -1,116 +1,195 @@
 package io.ringstore.cluster.vertx;
 
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.RingstoreException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.parsetools.RecordParser;
+import io.vertx.core.net.impl.tcp.NetClientBuilder;
+import io.vertx.core.net.impl.tcp.NetServerBuilder;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The TCP channel between Ringstore cluster managers: requests with a reply, each with a timeout.
+ * The TCP channel between Ringstore cluster managers: requests with a reply, each with a timeout,
+ * and one-way gossip frames. Frames ({@link ChannelFrame}, cut by {@link FrameDecoder}) are laid
+ * out in {@code docs/formats/cluster-channel.md}; a malformed frame (too long, unknown version or
+ * type) closes the connection with a WARNING naming the value and the bound.
  *
- * <p>Frame ({@code docs/formats/cluster-channel.md}), big-endian: {@code length u32} (of what
- * follows) | {@code version u8} (1) | {@code type u8} | {@code requestId u64} | payload. A frame
- * longer than {@code maxFrameBytes}, or of an unknown version, closes the connection with a
- * WARNING naming the value and the bound. Types: {@link #REQUEST} (answered by the handler),
- * {@link #REPLY_OK}, {@link #REPLY_ERROR} (payload: UTF-8 message).
+ * <p><b>Connections.</b> A channel keeps one outgoing connection per peer address; the first frame
+ * on it is a {@code HELLO} with this node's Vert.x node id, so the peer knows the
+ * <em>origin</em> of every request on that connection. Requests go out on outgoing connections and
+ * are answered on them; requests and gossip come in on the server's connections. A request fails
+ * when its connection fails or closes, or after {@code requestTimeout}. Once the channel is closing,
+ * requests are no longer answered (their requesters see the connection close).
  *
- * <p>Thread-safety: thread-safe; the handler runs on the Vert.x event loop of the connection.
+ * <p><b>Lifetime.</b> The server and the client are built outside Vert.x's close hooks, as Vert.x's
+ * own clustered event bus builds its client: Vert.x closes what its close hooks hold before it
+ * calls the cluster manager's {@code leave()}, and leaving still needs the channel both ways (the
+ * coordinator sends the leaving node the last changes). {@link #close()} closes both. They are
+ * built on {@link UnmeteredVertx}: the channel's connections are the cluster manager's own and are
+ * not reported to Vert.x's metrics.
+ *
+ * <p>Thread-safety: thread-safe; the handlers run on the Vert.x event loop of the connection.
  */
 final class ClusterChannel {
   private static final System.Logger LOG = System.getLogger(ClusterChannel.class.getName());
 
-  static final int VERSION = 1;
-  static final byte REQUEST = 1;
-  static final byte REPLY_OK = 2;
-  static final byte REPLY_ERROR = 3;
-  private static final int HEADER_BYTES = 1 + 1 + 8;
+  /** Answers the requests that arrive on the channel. */
+  @FunctionalInterface
+  interface RequestHandler {
+    /**
+     * The reply to {@code payload}, sent by the node whose {@code HELLO} named {@code origin} (null
+     * if none did), from {@code remote} (for logs); a failed future is sent back as an error, a
+     * {@link NotMemberException} as a refusal.
+     */
+    Future<Buffer> handle(Buffer payload, @Nullable String origin, String remote);
+  }
+
+  /** The peer answered a request with an error (its message is this exception's). */
+  static final class RemoteError extends RingstoreException {
+    private static final long serialVersionUID = 1L;
+
+    RemoteError(String message) {
+      super(message);
+    }
+  }
+
+  private record Pending(Promise<Buffer> promise, Future<NetSocket> connection) {}
 
   // constant after construction
   private final Vertx vertx;
+  private final VertxInternal unmetered;
+  private final String selfId;
   private final int maxFrameBytes;
   private final Duration requestTimeout;
-  private final BiFunction<Buffer, String, Future<Buffer>> handler;
+  private final RequestHandler handler;
+  private final Consumer<byte[]> gossip;
   private final NetClient client;
   private final AtomicLong nextRequestId = new AtomicLong();
 
   // thread-safe maps
   private final Map<String, Future<NetSocket>> connections = new ConcurrentHashMap<>();
-  private final Map<Long, Promise<Buffer>> pending = new ConcurrentHashMap<>();
+  private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
-  private volatile NetServer server;
+  private volatile @Nullable NetServer server;
+  private volatile boolean closed;
+  private volatile boolean deaf; // a test hook: incoming requests and gossip are dropped
 
   /**
-   * A channel on {@code vertx}; {@code handler} answers a request payload (and the peer's remote
-   * address, for logs) with a reply payload, or a failed future whose message is sent back.
+   * A channel of the node whose Vert.x node id is {@code selfId}: {@code handler} answers requests,
+   * {@code gossip} takes the payload of every incoming gossip frame.
    */
-  ClusterChannel(Vertx vertx, int maxFrameBytes, Duration requestTimeout, BiFunction<Buffer, String, Future<Buffer>> handler) {
+  ClusterChannel(Vertx vertx, String selfId, int maxFrameBytes, Duration requestTimeout, RequestHandler handler,
+      Consumer<byte[]> gossip) {
     this.vertx = vertx;
+    this.unmetered = UnmeteredVertx.of(vertx);
+    this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
     this.requestTimeout = requestTimeout;
     this.handler = handler;
-    // Built outside Vert.x's close hooks, as Vert.x's own clustered event bus builds its client:
-    // Vert.x closes the clients it tracks before it calls the cluster manager's leave(), and
-    // leaving needs this client to tell the coordinator. close() closes it.
-    this.client = new io.vertx.core.net.impl.tcp.NetClientBuilder((io.vertx.core.internal.VertxInternal) vertx,
-        new NetClientOptions().setConnectTimeout((int) requestTimeout.toMillis())).build();
+    this.gossip = gossip;
+    this.client = new NetClientBuilder(unmetered, new NetClientOptions().setConnectTimeout((int) requestTimeout.toMillis())).build();
   }
 
   /** Listens on {@code host:port} (port 0: any free port); completes with the bound port. */
   Future<Integer> listen(String host, int port) {
-    NetServer s = vertx.createNetServer(new NetServerOptions().setHost(host).setPort(port));
-    s.connectHandler(socket -> frames(socket, true));
+    NetServer s = new NetServerBuilder(unmetered, new NetServerOptions().setHost(host).setPort(port)).cleanable(false).build();
+    s.connectHandler(this::accepted);
     server = s;
     return s.listen().map(NetServer::actualPort);
   }
 
   /** Sends {@code payload} as a request to {@code address} ({@code host:port}); fails on timeout. */
   Future<Buffer> request(String address, Buffer payload) {
+    if (closed) {
+      return Future.failedFuture(new IllegalStateException("cluster channel of node " + selfId + " is closed"));
+    }
     long id = nextRequestId.incrementAndGet();
     Promise<Buffer> promise = Promise.promise();
-    pending.put(id, promise);
-    long timer = vertx.setTimer(requestTimeout.toMillis(), t -> {
-      Promise<Buffer> p = pending.remove(id);
-      if (p != null) {
-        p.tryFail("no reply from " + address + " within cluster.requestTimeout = " + requestTimeout.toMillis() + " ms");
-      }
-    });
-    connection(address).onComplete(ar -> {
+    Future<NetSocket> connection = connection(address);
+    pending.put(id, new Pending(promise, connection));
+    long timer = vertx.setTimer(requestTimeout.toMillis(), t -> fail(id, new IllegalStateException("no reply from "
+        + address + " within ringstore.cluster.requestTimeout = " + requestTimeout.toMillis() + " ms")));
+    connection.onComplete(ar -> {
       if (ar.failed()) {
-        connections.remove(address);
-        Promise<Buffer> p = pending.remove(id);
-        if (p != null) {
-          p.tryFail(ar.cause());
-        }
-      } else {
-        ar.result().write(frame(REQUEST, id, payload));
+        fail(id, ar.cause());
+        return;
+      }
+      try {
+        ar.result().write(frame(ChannelFrame.Type.REQUEST, id, payload));
+      } catch (RuntimeException e) {
+        fail(id, e);
       }
     });
     return promise.future().andThen(ar -> vertx.cancelTimer(timer));
   }
 
+  /** Sends a gossip frame to {@code address}, best effort: nothing is reported if it is lost. */
+  void sendGossip(String address, byte[] gossipFrame) {
+    if (closed) {
+      return;
+    }
+    connection(address).onSuccess(socket -> socket.write(frame(ChannelFrame.Type.GOSSIP, 0, Buffer.buffer(gossipFrame))));
+  }
+
+  private void fail(long id, Throwable cause) {
+    Pending p = pending.remove(id);
+    if (p != null) {
+      p.promise().tryFail(cause);
+    }
+  }
+
   private Future<NetSocket> connection(String address) {
-    return connections.computeIfAbsent(address, a -> {
-      int colon = a.lastIndexOf(':');
-      return client.connect(Integer.parseInt(a.substring(colon + 1)), a.substring(0, colon)).andThen(ar -> {
-        if (ar.succeeded()) {
-          NetSocket socket = ar.result();
-          frames(socket, false);
-          socket.closeHandler(v -> connections.remove(a));
-        }
+    Future<NetSocket> existing = connections.get(address);
+    if (existing != null) {
+      return existing;
+    }
+    Promise<NetSocket> promise = Promise.promise();
+    Future<NetSocket> mine = promise.future();
+    Future<NetSocket> raced = connections.putIfAbsent(address, mine);
+    if (raced != null) {
+      return raced;
+    }
+    int colon = address.lastIndexOf(':');
+    client.connect(Integer.parseInt(address.substring(colon + 1)), address.substring(0, colon)).onComplete(ar -> {
+      if (ar.failed()) {
+        connections.remove(address, mine);
+        promise.fail(ar.cause());
+        return;
+      }
+      NetSocket socket = ar.result();
+      FrameDecoder decoder = new FrameDecoder(maxFrameBytes);
+      socket.handler(bytes -> frames(socket, decoder, bytes).forEach(f -> onReply(socket, f)));
+      socket.closeHandler(v -> {
+        connections.remove(address, mine);
+        pending.forEach((id, p) -> {
+          if (p.connection() == mine) {
+            fail(id, new IllegalStateException("connection to " + address + " closed before the reply"));
+          }
+        });
       });
+      socket.write(frame(ChannelFrame.Type.HELLO, 0, Buffer.buffer(selfId)));
+      if (closed) {
+        socket.close();
+      }
+      promise.complete(socket);
     });
+    return mine;
   }
 
   /** Drops the cached connection to {@code address}, if any. */
@@ -121,82 +200,109 @@ final class ClusterChannel {
     }
   }
 
-  private void frames(NetSocket socket, boolean serverSide) {
-    RecordParser parser = RecordParser.newFixed(4);
-    int[] expected = {-1};
-    parser.handler(chunk -> {
-      if (expected[0] < 0) {
-        long length = chunk.getUnsignedInt(0);
-        if (length < HEADER_BYTES || length > maxFrameBytes) {
-          LOG.log(Level.WARNING, "cluster channel: frame of {0} bytes from {1}; need {2} to cluster.maxFrameBytes = {3}; closing",
-              length, socket.remoteAddress(), HEADER_BYTES, maxFrameBytes);
-          socket.close();
+  private void accepted(NetSocket socket) {
+    FrameDecoder decoder = new FrameDecoder(maxFrameBytes);
+    String[] origin = {null};
+    socket.handler(bytes -> {
+      for (ChannelFrame f : frames(socket, decoder, bytes)) {
+        if (f.type() == ChannelFrame.Type.HELLO && origin[0] == null) {
+          origin[0] = f.payload().asUtf8();
+        } else if (f.type() == ChannelFrame.Type.REQUEST) {
+          if (!deaf && !closed) {
+            onRequest(socket, f, origin[0]);
+          }
+        } else if (f.type() == ChannelFrame.Type.GOSSIP) {
+          if (!deaf) {
+            gossip.accept(f.payload().toByteArray());
+          }
+        } else {
+          protocolError(socket, f);
           return;
         }
-        expected[0] = (int) length;
-        parser.fixedSizeMode((int) length);
-      } else {
-        expected[0] = -1;
-        parser.fixedSizeMode(4);
-        onFrame(socket, chunk, serverSide);
       }
     });
-    socket.handler(parser);
   }
 
-  private void onFrame(NetSocket socket, Buffer frame, boolean serverSide) {
-    int version = frame.getUnsignedByte(0);
-    if (version != VERSION) {
-      LOG.log(Level.WARNING, "cluster channel: frame version {0} from {1}; this build reads version {2} only; closing",
-          version, socket.remoteAddress(), VERSION);
+  private List<ChannelFrame> frames(NetSocket socket, FrameDecoder decoder, Buffer bytes) {
+    try {
+      return decoder.feed(bytes.getBytes());
+    } catch (MalformedFrameException e) {
+      LOG.log(Level.WARNING, "cluster channel of node {0}: {1}, from {2}; closing the connection", selfId, e.getMessage(),
+          socket.remoteAddress());
       socket.close();
-      return;
+      return List.of();
     }
-    byte type = frame.getByte(1);
-    long id = frame.getLong(2);
-    Buffer payload = frame.getBuffer(HEADER_BYTES, frame.length());
-    if (type == REQUEST && serverSide) {
-      Future<Buffer> reply;
+  }
+
+  private void protocolError(NetSocket socket, ChannelFrame f) {
+    LOG.log(Level.WARNING, "cluster channel of node {0}: a {1} frame from {2} is not expected on this side of the "
+        + "connection (version {3}); closing the connection", selfId, f.type(), socket.remoteAddress(), ChannelFrame.VERSION);
+    socket.close();
+  }
+
+  private void onRequest(NetSocket socket, ChannelFrame f, @Nullable String origin) {
+    Future<Buffer> reply;
+    try {
+      reply = handler.handle(Buffer.buffer(f.payload().toByteArray()), origin, String.valueOf(socket.remoteAddress()));
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    long id = f.requestId();
+    reply.onComplete(ar -> {
+      if (closed) {
+        return; // the requester sees the connection close: a transport failure, which it may retry elsewhere
+      }
+      Buffer answer;
       try {
-        reply = handler.apply(payload, String.valueOf(socket.remoteAddress()));
-      } catch (RuntimeException e) {
-        reply = Future.failedFuture(e);
-      }
-      reply.onComplete(ar -> {
         if (ar.succeeded()) {
-          socket.write(frame(REPLY_OK, id, ar.result()));
+          answer = frame(ChannelFrame.Type.REPLY_OK, id, ar.result());
         } else {
-          socket.write(frame(REPLY_ERROR, id, Buffer.buffer(String.valueOf(ar.cause().getMessage()))));
+          ChannelFrame.Type type = ar.cause() instanceof NotMemberException
+              ? ChannelFrame.Type.REPLY_NOT_MEMBER : ChannelFrame.Type.REPLY_ERROR;
+          answer = frame(type, id, Buffer.buffer(String.valueOf(ar.cause().getMessage())));
         }
-      });
-    } else if (type == REPLY_OK || type == REPLY_ERROR) {
-      Promise<Buffer> p = pending.remove(id);
-      if (p != null) {
-        if (type == REPLY_OK) {
-          p.tryComplete(payload);
-        } else {
-          p.tryFail(payload.toString());
-        }
+      } catch (RuntimeException e) {
+        answer = frame(ChannelFrame.Type.REPLY_ERROR, id, Buffer.buffer(String.valueOf(e.getMessage())));
       }
-    } else {
-      LOG.log(Level.WARNING, "cluster channel: unknown frame type {0} from {1} (version {2}); closing",
-          type, socket.remoteAddress(), VERSION);
-      socket.close();
+      socket.write(answer);
+    });
+  }
+
+  private void onReply(NetSocket socket, ChannelFrame f) {
+    String message = new String(f.payload().unsafeArray(), 0, f.payload().length(), StandardCharsets.UTF_8);
+    switch (f.type()) {
+      case REPLY_OK -> complete(f.requestId(), Buffer.buffer(f.payload().toByteArray()));
+      case REPLY_ERROR -> fail(f.requestId(), new RemoteError(message));
+      case REPLY_NOT_MEMBER -> fail(f.requestId(), new NotMemberException(message));
+      default -> protocolError(socket, f);
     }
   }
 
-  private Buffer frame(byte type, long id, Buffer payload) {
-    int length = HEADER_BYTES + payload.length();
-    if (length > maxFrameBytes) {
-      throw new IllegalStateException("cluster channel frame of " + length + " bytes exceeds cluster.maxFrameBytes = " + maxFrameBytes);
+  private void complete(long id, Buffer payload) {
+    Pending p = pending.remove(id);
+    if (p != null) {
+      p.promise().tryComplete(payload);
     }
-    return Buffer.buffer(4 + length).appendInt(length).appendByte((byte) VERSION).appendByte(type).appendLong(id).appendBuffer(payload);
+  }
+
+  private Buffer frame(ChannelFrame.Type type, long id, Buffer payload) {
+    return Buffer.buffer(new ChannelFrame(type, id, Bytes.of(payload.getBytes())).encode(maxFrameBytes));
+  }
+
+  /** Test hook: while deaf, incoming requests and gossip are dropped unanswered (a paused process). */
+  void deaf(boolean deaf) {
+    this.deaf = deaf;
+  }
+
+  /** Whether {@link #close} was called. */
+  boolean isClosed() {
+    return closed;
   }
 
   /** Closes the server and every connection; fails pending requests. */
   Future<Void> close() {
-    pending.values().forEach(p -> p.tryFail("cluster channel closed"));
-    pending.clear();
+    closed = true;
+    pending.keySet().forEach(id -> fail(id, new IllegalStateException("cluster channel of node " + selfId + " closed")));
     NetServer s = server;
     Future<Void> serverClosed = s == null ? Future.succeededFuture() : s.close();
     return Future.join(serverClosed, client.close()).mapEmpty();

@@ -1,5 +1,6 @@
 package io.ringstore.cluster.vertx;
 
+import io.ringstore.cluster.membership.NodeId;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,11 @@ import java.util.UUID;
  * @param requestTimeout the bound of every request on the channel (100 ms to 5 min, default 10 s)
  * @param joinTimeout how long join keeps retrying the seeds (at least requestTimeout, default 30 s)
  * @param maxFrameBytes the bound of every channel frame (64 KiB to 256 MiB, default 16 MiB)
+ * @param gossipInterval the time between two gossip rounds ({@code ringstore.gossip.intervalMillis};
+ *     10 ms to 1 min, default 1 s)
+ * @param downAfter how long a member's heartbeat may stand still before gossip judges it down and
+ *     the coordinator removes it ({@code ringstore.gossip.downAfterMillis}; 2 gossip intervals to
+ *     10 min, default 5 s)
  */
 public record ClusterManagerSettings(
     String host,
@@ -31,7 +37,9 @@ public record ClusterManagerSettings(
     int weight,
     Duration requestTimeout,
     Duration joinTimeout,
-    int maxFrameBytes) {
+    int maxFrameBytes,
+    Duration gossipInterval,
+    Duration downAfter) {
 
   /** The {@code NodeInfo} metadata key of the stable node id. */
   public static final String NODE_ID_KEY = "ringstore.nodeId";
@@ -50,6 +58,11 @@ public record ClusterManagerSettings(
         throw new IllegalArgumentException("ringstore.cluster.seeds entry '" + seed + "' is not host:port");
       }
     }
+    try {
+      NodeId.of(stableNodeId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("ringstore.node.id = '" + stableNodeId + "' is not a node id: " + e.getMessage(), e);
+    }
     if (weight < 1 || weight > 1000) {
       throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to 1000");
     }
@@ -64,18 +77,28 @@ public record ClusterManagerSettings(
       throw new IllegalArgumentException("ringstore.cluster.maxFrameBytes = " + maxFrameBytes
           + " is out of range; need 65536 to 268435456");
     }
+    if (gossipInterval.compareTo(Duration.ofMillis(10)) < 0 || gossipInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("ringstore.gossip.intervalMillis = " + gossipInterval.toMillis()
+          + " is out of range; need 10 to 60000");
+    }
+    if (downAfter.compareTo(gossipInterval.multipliedBy(2)) < 0 || downAfter.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new IllegalArgumentException("ringstore.gossip.downAfterMillis = " + downAfter.toMillis()
+          + " is out of range; need 2 x ringstore.gossip.intervalMillis = " + gossipInterval.multipliedBy(2).toMillis()
+          + " to 600000");
+    }
   }
 
   /** Defaults: loopback, any port, no seeds, a random stable id, weight 1. */
   public static ClusterManagerSettings defaults() {
     return new ClusterManagerSettings("127.0.0.1", 0, List.of(), UUID.randomUUID().toString(), 1,
-        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024);
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5));
   }
 
   /**
    * The defaults overridden by {@code ringstore.cluster.host}, {@code ringstore.cluster.port},
-   * {@code ringstore.cluster.seeds} (comma-separated), {@code ringstore.node.id} and
-   * {@code ringstore.node.weight} in {@code properties} (what {@code ServiceLoader} construction
+   * {@code ringstore.cluster.seeds} (comma-separated), {@code ringstore.node.id},
+   * {@code ringstore.node.weight}, {@code ringstore.gossip.intervalMillis} and
+   * {@code ringstore.gossip.downAfterMillis} in {@code properties} (what {@code ServiceLoader} construction
    * reads from the system properties).
    */
   public static ClusterManagerSettings from(Properties properties) {
@@ -87,7 +110,21 @@ public record ClusterManagerSettings(
         seeds.isEmpty() ? List.of() : Arrays.stream(seeds.split(",")).map(String::trim).toList(),
         properties.getProperty("ringstore.node.id", d.stableNodeId()),
         intProperty(properties, "ringstore.node.weight", d.weight()),
-        d.requestTimeout(), d.joinTimeout(), d.maxFrameBytes());
+        d.requestTimeout(), d.joinTimeout(), d.maxFrameBytes(),
+        Duration.ofMillis(longProperty(properties, "ringstore.gossip.intervalMillis", d.gossipInterval().toMillis())),
+        Duration.ofMillis(longProperty(properties, "ringstore.gossip.downAfterMillis", d.downAfter().toMillis())));
+  }
+
+  private static long longProperty(Properties properties, String name, long fallback) {
+    String value = properties.getProperty(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " = '" + value + "' is not an integer", e);
+    }
   }
 
   private static int intProperty(Properties properties, String name, int fallback) {
@@ -104,6 +141,13 @@ public record ClusterManagerSettings(
 
   /** These settings with {@code port} and {@code seeds}. */
   public ClusterManagerSettings withAddress(int port, List<String> seeds) {
-    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes);
+    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
+        gossipInterval, downAfter);
+  }
+
+  /** These settings with gossip rounds every {@code interval} and a member down after {@code downAfter}. */
+  public ClusterManagerSettings withGossip(Duration interval, Duration downAfter) {
+    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
+        interval, downAfter);
   }
 }

@@ -1,5 +1,9 @@
 package io.ringstore.cluster.vertx;
 
+import io.ringstore.cluster.membership.Gossiper;
+import io.ringstore.cluster.membership.Membership;
+import io.ringstore.cluster.membership.NodeStatus;
+import io.ringstore.spi.env.Env;
 import io.vertx.core.Completable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,9 +23,14 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,11 +54,27 @@ import org.jspecify.annotations.Nullable;
  * sequence and receives a snapshot of the whole registry taken right after its addition, so it
  * misses no change. A node's registrations and node info are dropped when it leaves.
  *
- * <p><b>Under failures</b> (stage 1): a member that does not answer the coordinator within the
- * request timeout is logged and skipped, not removed (it may miss that change); a crashed node is
- * not detected (the gossip failure detector is to drive {@code nodeLeft} in stage 2), and if the
- * coordinator crashes, changes fail until it returns. When the coordinator leaves cleanly, the next
- * oldest member takes over. No guarantee is given under partitions.
+ * <p><b>Under failures.</b> Each manager gossips over the channel ({@link ChannelGossip}; the
+ * ring reads that membership through {@link #membership()}), and its {@link FailureWatch} acts on
+ * gossip's judgements: the coordinator removes a member judged down (its heartbeat stood still for
+ * {@code ringstore.gossip.downAfterMillis}) by the same sequence as a leave, so every member gets
+ * {@code nodeLeft} and the member's registrations and node info go; and a member that finds every
+ * member older than itself down takes over as coordinator by removing them. A change sent to a
+ * coordinator that crashed is sent again to its successor ({@link CoordinatorRequests}; a change the
+ * dead coordinator had applied on some members may so apply twice there, which registrations
+ * tolerate). The coordinator does not wait for members judged down, and a member that does not
+ * answer within the request timeout is logged and skipped (it may miss that change).
+ *
+ * <p><b>A member removed as down that is alive</b> (it paused longer than {@code downAfter}, or was
+ * cut off) <em>rejoins</em>: members refuse requests from a node they do not count as a member
+ * ({@link NotMemberException}); the node learns it from such a refusal, or from a probe it sends
+ * when it finds it was paused or sees a peer come back up, and then joins again through the known
+ * members and the seeds under the same Vert.x node id, takes the registry from the join snapshot,
+ * and publishes its node info and its own registrations again. The other members see
+ * {@code nodeLeft} then {@code nodeAdded} for it (as Vert.x's Hazelcast cluster manager re-adds a
+ * node's registrations after a split-brain merge). Vert.x HA, if used, may meanwhile have failed
+ * over its verticles. No guarantee is given under partitions: both sides may take a coordinator;
+ * when they heal, the members of one side are refused by the other and rejoin.
  *
  * <p><b>Vert.x's NodeInfo</b> gets two metadata keys: {@value ClusterManagerSettings#NODE_ID_KEY}
  * (the stable node id, which the ring derives tokens from) and
@@ -76,7 +101,11 @@ public final class RingstoreClusterManager implements ClusterManager {
   private volatile @Nullable String selfAddress;
   private volatile @Nullable NodeListener nodeListener;
   private volatile @Nullable RegistrationListener registrationListener;
+  private volatile @Nullable ChannelGossip gossip;
+  private volatile @Nullable CoordinatorRequests coordinatorRequests;
+  private volatile @Nullable Rejoin rejoin;
   private volatile boolean active;
+  private volatile boolean leaving;
 
   // guarded by this
   private final LinkedHashMap<String, String> members = new LinkedHashMap<>(); // Vert.x node id -> channel address
@@ -119,61 +148,170 @@ public final class RingstoreClusterManager implements ClusterManager {
       return;
     }
     String id = UUID.randomUUID().toString();
-    ClusterChannel ch = new ClusterChannel(v, settings.maxFrameBytes(), settings.requestTimeout(), this::onRequest);
+    ChannelGossip g = new ChannelGossip(settings, Env.system(), new VertxScheduler(v));
+    ClusterChannel ch = new ClusterChannel(v, id, settings.maxFrameBytes(), settings.requestTimeout(), this::admit, g::receive);
+    Hooks hooks = new Hooks();
     channel = ch;
+    gossip = g;
+    coordinatorRequests = new CoordinatorRequests(v, ch, hooks, settings.gossipInterval(),
+        settings.downAfter().plus(settings.gossipInterval().multipliedBy(5)));
+    rejoin = new Rejoin(settings.stableNodeId() + " (Vert.x node " + id + ")", settings.downAfter(), hooks);
     ch.listen(settings.host(), settings.port()).compose(port -> {
       String self = settings.host() + ":" + port;
       selfAddress = self;
       nodeId = id;
+      g.start(ch, self, id);
       List<String> seeds = new ArrayList<>(settings.seeds());
       seeds.remove(self);
       if (seeds.isEmpty()) {
         apply(new Change.MemberAdded(id, self));
         return Future.<Void>succeededFuture();
       }
-      return joinThrough(v, ch, seeds, 0, new Change.MemberAdded(id, self), 0);
+      return joinThrough(v, ch, seeds, 0, new Change.MemberAdded(id, self), 0, snapshot -> {
+        installSnapshot(snapshot);
+        return List.of();
+      }).<Void>mapEmpty();
     }).onComplete(ar -> {
       if (ar.succeeded()) {
         active = true;
+        g.joined(hooks);
         LOG.log(Level.INFO, "node {0} (Vert.x node {1}) joined the cluster at {2}; {3} members",
             settings.stableNodeId(), id, selfAddress, getNodes().size());
         promise.succeed();
       } else {
+        g.stop();
         ch.close();
         promise.fail(ar.cause());
       }
     });
   }
 
-  private Future<Void> joinThrough(Vertx v, ClusterChannel ch, List<String> seeds, int attempt, Change.MemberAdded me, long waitedMillis) {
+  /** Joins through {@code seeds} (retrying until joinTimeout); completes with what {@code install} makes of the snapshot. */
+  private Future<List<Change>> joinThrough(Vertx v, ClusterChannel ch, List<String> seeds, int attempt, Change.MemberAdded me,
+      long waitedMillis, Function<Buffer, List<Change>> install) {
     String seed = seeds.get(attempt % seeds.size());
     Buffer request = Buffer.buffer().appendByte(JOIN);
     me.writeTo(request);
-    return ch.request(seed, request).compose(snapshot -> {
-      installSnapshot(snapshot);
-      return Future.<Void>succeededFuture();
-    }, failure -> {
+    return ch.request(seed, request).compose(snapshot -> Future.succeededFuture(install.apply(snapshot)), failure -> {
       // waiting is counted in retry delays only, so a slow failure (a timeout) stretches the bound
       if (waitedMillis >= settings.joinTimeout().toMillis()) {
         return Future.failedFuture(new IllegalStateException("could not join through seeds " + seeds
             + " within ringstore.cluster.joinTimeout = " + settings.joinTimeout().toMillis() + " ms; last error: " + failure.getMessage(), failure));
       }
       ch.forget(seed);
-      Promise<Void> retry = Promise.promise();
+      Promise<List<Change>> retry = Promise.promise();
       long delayMillis = Math.min(1000, 50L << Math.min(attempt, 4));
-      v.setTimer(delayMillis, t -> joinThrough(v, ch, seeds, attempt + 1, me, waitedMillis + delayMillis).onComplete(retry));
+      v.setTimer(delayMillis, t -> joinThrough(v, ch, seeds, attempt + 1, me, waitedMillis + delayMillis, install).onComplete(retry));
       return retry.future();
     });
+  }
+
+  /**
+   * Every request but a JOIN must come from a member (a node this one counts as a member; anyone
+   * while this node joins or rejoins): others are refused with {@link NotMemberException}, so a
+   * node removed as down finds out. An empty request is a membership probe, answered empty.
+   */
+  private Future<Buffer> admit(Buffer request, @Nullable String origin, String remote) {
+    if (request.length() > 0 && request.getByte(0) == JOIN) {
+      return onRequest(request, remote);
+    }
+    boolean member;
+    synchronized (this) {
+      member = members.isEmpty() || (origin != null && members.containsKey(origin));
+    }
+    Rejoin r = rejoin;
+    if (r != null && r.running()) {
+      member = true;
+    }
+    if (!member && (leaving || !active)) {
+      return Future.failedFuture(new IllegalStateException("node " + nodeId + " is leaving the cluster"));
+    }
+    if (!member) {
+      return Future.failedFuture(new NotMemberException("node " + nodeId + " does not count node " + origin + " (at "
+          + remote + ") as a member of the cluster: it was removed as down, or has not joined"));
+    }
+    return request.length() == 0 ? Future.succeededFuture(Buffer.buffer()) : onRequest(request, remote);
+  }
+
+  /** Asks the oldest other member whether this node still is a member; rejoins if not. */
+  private void probe() {
+    ClusterChannel ch = channel;
+    String target;
+    synchronized (this) {
+      target = members.entrySet().stream().filter(m -> !m.getKey().equals(nodeId)).map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+    if (ch != null && target != null && active && !leaving) {
+      ch.request(target, Buffer.buffer()).onFailure(e -> {
+        if (e instanceof NotMemberException) {
+          rejoin();
+        }
+      });
+    }
+  }
+
+  /** Joins again after this node was removed as down (see the class comment); one rejoin at a time. */
+  private Future<Void> rejoin() {
+    Rejoin r = rejoin;
+    String self = selfAddress;
+    if (!active || leaving || r == null || self == null) {
+      return Future.failedFuture(new IllegalStateException("node " + nodeId + " is not active: it does not rejoin"));
+    }
+    Set<String> through;
+    synchronized (this) {
+      through = new LinkedHashSet<>(members.values());
+    }
+    through.addAll(settings.seeds());
+    through.remove(self);
+    return r.start(List.copyOf(through));
+  }
+
+  /**
+   * Replaces the registry with a join {@code snapshot}, keeping this node's own node info and
+   * registrations, which it returns to be published again; tells the listeners what changed.
+   */
+  private List<Change> replaceRegistry(Buffer snapshot) {
+    List<Change> mine;
+    List<Runnable> events;
+    synchronized (this) {
+      Set<String> before = new LinkedHashSet<>(members.keySet());
+      Map<String, List<RegistrationInfo>> registered = new HashMap<>();
+      registrations.forEach((address, list) -> registered.put(address, List.copyOf(list)));
+      mine = Rejoin.own(nodeId, nodeInfos.get(nodeId), registered);
+      members.clear();
+      nodeInfos.clear();
+      registrations.clear();
+      installSnapshot(snapshot);
+      for (Change c : mine) { // kept locally; the listeners hear the difference below
+        if (c instanceof Change.NodeInfoSet n) {
+          nodeInfos.put(n.nodeId(), n.info());
+        } else if (c instanceof Change.RegistrationAdded r) {
+          registrations.computeIfAbsent(r.address(), a -> new ArrayList<>()).add(r.info());
+        }
+      }
+      events = Rejoin.events(nodeId, before, members.keySet(), registered, registrations, nodeListener, this::updated);
+    }
+    for (Runnable event : events) {
+      try {
+        event.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "a Vert.x cluster listener failed after node " + nodeId + " rejoined", e);
+      }
+    }
+    return mine;
   }
 
   @Override
   public void leave(Completable<Void> promise) {
     String id = nodeId;
     ClusterChannel ch = channel;
-    if (!active || id == null || ch == null) {
+    ChannelGossip g = gossip;
+    if (!active || id == null || ch == null || g == null) {
       promise.succeed();
       return;
     }
+    leaving = true;
+    g.status(NodeStatus.LEFT);
+    g.round();
     submit(new Change.MemberRemoved(id))
         .recover(failure -> {
           LOG.log(Level.WARNING, "node {0} left without the coordinator''s acknowledgement: {1}", id, failure.getMessage());
@@ -181,9 +319,58 @@ public final class RingstoreClusterManager implements ClusterManager {
         })
         .eventually(() -> {
           active = false;
+          g.stop();
           return ch.close();
         })
         .onComplete(ar -> promise.succeed());
+  }
+
+  /**
+   * Test hook: this node stops at once, as if its process were killed: no leave, no gossip, the
+   * channel's connections cut; its Vert.x is left running (its {@code leave} then does nothing).
+   */
+  void crashForTest() {
+    leaving = true;
+    active = false;
+    ChannelGossip g = gossip;
+    ClusterChannel ch = channel;
+    if (g != null && ch != null) {
+      g.stop();
+      ch.close();
+    }
+  }
+
+  /**
+   * Test hook: {@code true} makes this node behave as a paused process (no gossip rounds, no failure
+   * watch, incoming requests and gossip dropped unanswered); {@code false} resumes it.
+   */
+  void pauseForTest(boolean paused) {
+    ClusterChannel ch = channel;
+    ChannelGossip g = gossip;
+    if (ch == null || g == null) {
+      throw new IllegalStateException("pauseForTest before join");
+    }
+    if (paused) {
+      g.stop();
+    } else {
+      g.resume();
+    }
+    ch.deaf(paused);
+  }
+
+  /**
+   * This node's gossip membership: the members by stable node id, with status, liveness, weight and
+   * addresses (the ring reads membership through it). Valid after join.
+   *
+   * @throws IllegalStateException before join
+   */
+  public Membership membership() {
+    ChannelGossip g = gossip;
+    Gossiper gossiper = g == null ? null : g.gossiper();
+    if (gossiper == null) {
+      throw new IllegalStateException("node " + settings.stableNodeId() + " has not joined a cluster: membership() is valid after join");
+    }
+    return gossiper;
   }
 
   @Override
@@ -299,17 +486,85 @@ public final class RingstoreClusterManager implements ClusterManager {
 
   /** Has {@code change} sequenced by the coordinator; completes once every member applied it. */
   private Future<Void> submit(Change change) {
-    if (isCoordinator()) {
-      return sequence(change, null).mapEmpty();
-    }
-    String coordinator = coordinatorAddress();
-    ClusterChannel ch = channel;
-    if (coordinator == null || ch == null) {
+    return submit(change, true);
+  }
+
+  /** As {@link #submit(Change)}; {@code mayRejoin}: a refusal as from a non-member makes this node rejoin and retry. */
+  private Future<Void> submit(Change change, boolean mayRejoin) {
+    CoordinatorRequests requests = coordinatorRequests;
+    if (requests == null) {
       return Future.failedFuture(new IllegalStateException("node " + nodeId + " is not in a cluster (join first)"));
     }
     Buffer request = Buffer.buffer().appendByte(CHANGE);
     change.writeTo(request);
-    return ch.request(coordinator, request).mapEmpty();
+    Supplier<Future<Buffer>> local = () -> sequence(change, null);
+    return (mayRejoin ? requests.send(request, local) : requests.sendWithoutRejoin(request, local)).mapEmpty();
+  }
+
+  /** On the coordinator, or on a member taking over: removes the members {@code ids}, judged down. */
+  private Future<Void> removeDown(List<String> ids, boolean takeover) {
+    if (takeover) {
+      LOG.log(Level.WARNING, "node {0} (Vert.x node {1}) takes over as coordinator: every older member is judged down {2}",
+          settings.stableNodeId(), nodeId, ids);
+    } else {
+      LOG.log(Level.WARNING, "coordinator {0} (Vert.x node {1}) removes the members judged down {2}", settings.stableNodeId(), nodeId, ids);
+    }
+    Future<Void> removed = Future.succeededFuture();
+    for (String id : ids) {
+      removed = removed.compose(v -> sequence(new Change.MemberRemoved(id), null).mapEmpty());
+    }
+    return removed;
+  }
+
+  /** What the failure watch, the coordinator requests and a rejoin read of the registry and do. */
+  private final class Hooks implements FailureWatch.Registry, CoordinatorRequests.Registry, Rejoin.Steps {
+    @Override
+    public Future<List<Change>> join(List<String> through) {
+      Vertx v = Objects.requireNonNull(vertx);
+      ClusterChannel ch = Objects.requireNonNull(channel);
+      Change.MemberAdded me = new Change.MemberAdded(Objects.requireNonNull(nodeId), Objects.requireNonNull(selfAddress));
+      return joinThrough(v, ch, through, 0, me, 0, RingstoreClusterManager.this::replaceRegistry);
+    }
+
+    @Override
+    public Future<Void> publish(Change change) {
+      return submit(change, false);
+    }
+
+    @Override
+    public List<String> members() {
+      return getNodes();
+    }
+
+    @Override
+    public String self() {
+      return Objects.requireNonNull(nodeId);
+    }
+
+    @Override
+    public boolean isCoordinator() {
+      return RingstoreClusterManager.this.isCoordinator();
+    }
+
+    @Override
+    public @Nullable String coordinatorAddress() {
+      return RingstoreClusterManager.this.coordinatorAddress();
+    }
+
+    @Override
+    public Future<Void> removeDown(List<String> nodeIds, boolean takeover) {
+      return RingstoreClusterManager.this.removeDown(nodeIds, takeover);
+    }
+
+    @Override
+    public void probe() {
+      RingstoreClusterManager.this.probe();
+    }
+
+    @Override
+    public Future<Void> rejoin() {
+      return RingstoreClusterManager.this.rejoin();
+    }
   }
 
   /**
@@ -323,15 +578,16 @@ public final class RingstoreClusterManager implements ClusterManager {
       List<String> targets;
       Buffer snapshot;
       synchronized (this) {
-        targets = new ArrayList<>(members.values());
-        if (change instanceof Change.MemberRemoved removed) {
-          // a leaving node has already stopped listening (Vert.x closes its servers before it
-          // calls leave()): asking it would only wait for the request timeout
-          String leaving = members.get(removed.nodeId());
-          if (leaving != null) {
-            targets.remove(leaving);
+        // a removed node is not asked to acknowledge its own removal (it is leaving, or down), and
+        // no member judged down is waited for
+        String removedId = change instanceof Change.MemberRemoved removed ? removed.nodeId() : null;
+        ChannelGossip g = gossip;
+        targets = new ArrayList<>();
+        members.forEach((id, address) -> {
+          if (!id.equals(removedId) && (g == null || !g.isDown(id))) {
+            targets.add(address);
           }
-        }
+        });
       }
       apply(change);
       synchronized (this) {
@@ -343,8 +599,12 @@ public final class RingstoreClusterManager implements ClusterManager {
       List<Future<Buffer>> acks = new ArrayList<>();
       ClusterChannel ch = channel;
       for (String target : targets) {
-        acks.add(ch.request(target, apply).onFailure(e -> LOG.log(Level.WARNING,
-            "member at {0} did not apply a registry change: {1}", target, e.getMessage())));
+        acks.add(ch.request(target, apply).onFailure(e -> {
+          LOG.log(Level.WARNING, "member at {0} did not apply a registry change: {1}", target, e.getMessage());
+          if (e instanceof NotMemberException) {
+            rejoin(); // this node was removed as down while it believed itself the coordinator
+          }
+        }));
       }
       return Future.join(acks).transform(ar -> {
         done.complete(snapshot);
@@ -373,7 +633,9 @@ public final class RingstoreClusterManager implements ClusterManager {
     if (coordinator == null || !active) {
       return Future.failedFuture("node " + nodeId + " is not in a cluster yet");
     }
-    return channel.request(coordinator, request); // forward
+    // forward, following a new coordinator; a refusal of this node is not the requester's
+    return Objects.requireNonNull(coordinatorRequests).send(request, () -> onRequest(request, from)).recover(e -> Future.failedFuture(
+        e instanceof NotMemberException ? new IllegalStateException("node " + nodeId + " could not forward a request: " + e.getMessage()) : e));
   }
 
   // ---------------------------------------------------------------- applying changes
@@ -391,7 +653,7 @@ public final class RingstoreClusterManager implements ClusterManager {
           });
         }
       } else if (change instanceof Change.MemberRemoved c) {
-        members.remove(c.nodeId());
+        boolean wasMember = members.remove(c.nodeId()) != null; // removed twice (left, then judged down): one nodeLeft
         nodeInfos.remove(c.nodeId());
         for (Map.Entry<String, List<RegistrationInfo>> e : registrations.entrySet()) {
           if (e.getValue().removeIf(info -> info.nodeId().equals(c.nodeId()))) {
@@ -399,7 +661,7 @@ public final class RingstoreClusterManager implements ClusterManager {
           }
         }
         registrations.values().removeIf(List::isEmpty);
-        if (!c.nodeId().equals(nodeId)) {
+        if (wasMember && !c.nodeId().equals(nodeId)) {
           events.add(() -> {
             NodeListener l = nodeListener;
             if (l != null && active) {
@@ -411,8 +673,10 @@ public final class RingstoreClusterManager implements ClusterManager {
         nodeInfos.put(c.nodeId(), c.info());
       } else if (change instanceof Change.RegistrationAdded c) {
         List<RegistrationInfo> list = registrations.computeIfAbsent(c.address(), a -> new ArrayList<>());
-        list.add(c.info());
-        events.add(updated(c.address(), List.copyOf(list)));
+        if (!list.contains(c.info())) { // a change retried after a coordinator crash may come twice
+          list.add(c.info());
+          events.add(updated(c.address(), List.copyOf(list)));
+        }
       } else if (change instanceof Change.RegistrationRemoved c) {
         List<RegistrationInfo> list = registrations.get(c.address());
         if (list != null && list.remove(c.info())) {

@@ -37,7 +37,7 @@ final class GossipArbitraries {
     return switch (key.code()) {
       case 0 -> Arbitraries.just(Bytes.EMPTY);
       case 1 -> Arbitraries.of(NodeStatus.class).map(s -> Bytes.of(new byte[] {(byte) s.code()}));
-      case 2, 3, 4 -> Arbitraries.strings().ofMinLength(1).ofMaxLength(60).map(Bytes::utf8)
+      case 2, 3, 4, 7 -> Arbitraries.strings().ofMinLength(1).ofMaxLength(60).map(Bytes::utf8)
           .filter(b -> b.length() <= StateKey.MAX_ADDRESS_BYTES);
       case 5 -> Arbitraries.integers().between(1, Integer.MAX_VALUE)
           .map(GossipArbitraries::weight);
@@ -51,7 +51,7 @@ final class GossipArbitraries {
   }
 
   static Arbitrary<StateKey> keys() {
-    return Arbitraries.oneOf(Arbitraries.integers().between(0, 6), Arbitraries.integers().between(7, 255)).map(StateKey::new);
+    return Arbitraries.oneOf(Arbitraries.integers().between(0, 7), Arbitraries.integers().between(8, 255)).map(StateKey::new);
   }
 
   static Arbitrary<NodeDelta> deltas() {
