@@ -2,7 +2,6 @@ package io.ringstore.provider;
 
 import static java.util.Objects.requireNonNull;
 
-import io.ringstore.cluster.node.NodeOptions;
 import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.provider.configuration.CacheSettings;
 import io.ringstore.provider.configuration.DeclaredCache;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -39,8 +39,13 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@value #ENV_PROPERTY}: an {@link Env} object (time and scheduling; tests pass a fake
  *       clock), default {@link Env#system()};</li>
- *   <li>{@value #NODE_ID_PROPERTY}: the node's id, default a random {@code node-} id.</li>
+ *   <li>{@value #NODE_ID_PROPERTY}: the node's id, default a random {@code node-} id;</li>
+ *   <li>{@code ringstore.node.weight}, {@code ringstore.cluster.host}, {@code ringstore.cluster.port},
+ *       {@code ringstore.cluster.seeds}: the node's capacity weight and how it joins a cluster
+ *       (see {@link NodeLauncher}). Without a cluster port or seeds the node is embedded.</li>
  * </ul>
+ * The same node settings may be written in the configuration file's {@code node} mapping; a
+ * property given here wins over the file.
  *
  * <p>Caches declared in the manager's configuration file exist from the start; they are ordinary
  * caches afterwards ({@code createCache} of the same name throws, {@code destroyCache} destroys one
@@ -62,7 +67,7 @@ public final class RingstoreCacheManager implements CacheManager {
   public static final String ENV_PROPERTY = "ringstore.env";
 
   /** The property holding the node's id. */
-  public static final String NODE_ID_PROPERTY = "ringstore.nodeId";
+  public static final String NODE_ID_PROPERTY = NodeLauncher.NODE_ID;
 
   /** Threads of the asynchronous executor. */
   public static final int ASYNC_THREADS = 4;
@@ -84,17 +89,18 @@ public final class RingstoreCacheManager implements CacheManager {
   private volatile boolean closed;
 
   RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
-    this(provider, uri, classLoader, properties, List.of());
+    this(provider, uri, classLoader, properties, List.of(), Map.of());
   }
 
   /**
-   * A manager whose {@code declared} caches (from its configuration file) exist once it is made.
+   * A manager whose {@code declared} caches (from its configuration file) exist once it is made,
+   * on a node started from {@code properties} over the file's {@code nodeProperties}.
    *
    * @throws javax.cache.CacheException naming the file and the cache if a declared cache cannot be
    *     created; the half-made manager is closed first
    */
   RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-      List<DeclaredCache> declared) {
+      List<DeclaredCache> declared, Map<String, String> nodeProperties) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
@@ -105,12 +111,7 @@ public final class RingstoreCacheManager implements CacheManager {
           + envProperty.getClass().getName());
     }
     this.env = envProperty == null ? Env.system() : (Env) envProperty;
-    NodeOptions options = NodeOptions.embedded(classLoader).withEnv(env);
-    String nodeId = properties.getProperty(NODE_ID_PROPERTY);
-    if (nodeId != null) {
-      options = options.withNodeId(nodeId);
-    }
-    this.node = RingstoreNode.embedded(options);
+    this.node = NodeLauncher.start(classLoader, env, properties, nodeProperties);
     this.executor = new ThreadPoolExecutor(ASYNC_THREADS, ASYNC_THREADS, 30, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(ASYNC_QUEUE_BOUND), daemonThreads("ringstore-async-" + node.nodeId()),
         RingstoreCacheManager::runOnCaller);

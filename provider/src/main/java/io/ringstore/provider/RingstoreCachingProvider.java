@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.WeakHashMap;
 import javax.cache.CacheManager;
@@ -67,15 +68,13 @@ public final class RingstoreCachingProvider implements CachingProvider {
     // The file is read outside the provider's lock: a slow one (a remote URL) must not hold up
     // getCacheManager for every other URI and class loader. Two threads may both read it; the
     // first to come back makes the manager and the other uses that one.
-    List<DeclaredCache> declared = ConfigurationFile.forUri(managerUri, loader)
-        .map(ConfigurationFile::caches)
-        .orElse(List.of());
+    Optional<ConfigurationFile> file = ConfigurationFile.forUri(managerUri, loader);
     synchronized (managers) {
       Map<URI, RingstoreCacheManager> byUri = managers.computeIfAbsent(loader, ignored -> new HashMap<>());
       RingstoreCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
         manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties,
-            declared);
+            file.map(ConfigurationFile::caches).orElse(List.of()), file.map(ConfigurationFile::nodeProperties).orElse(Map.of()));
         byUri.put(managerUri, manager);
       }
       return manager;

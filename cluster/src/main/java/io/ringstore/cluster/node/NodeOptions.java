@@ -2,6 +2,7 @@ package io.ringstore.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ringstore.cluster.membership.NodeId;
 import io.ringstore.spi.env.Env;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ThreadLocalRandom;
@@ -15,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * gone, whether or not it closed its caches. Once the loader is collected, look-ups use the loader
  * of Ringstore's own classes.
  *
- * <p>Invariants: the id has 1 to 255 characters, {@code 1 <= vnodes <= 4096},
+ * <p>Invariants: the id is a valid {@link NodeId} (1 to 128 UTF-8 bytes, no control characters), {@code 1 <= vnodes <= 4096},
  * {@code 1 <= weight <= 64}. Thread-safety: immutable.
  */
 public final class NodeOptions {
@@ -43,9 +44,7 @@ public final class NodeOptions {
   private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader) {
     requireNonNull(nodeId, "nodeId");
     requireNonNull(env, "env");
-    if (nodeId.isEmpty() || nodeId.length() > 255) {
-      throw new IllegalArgumentException("nodeId '" + nodeId + "' has " + nodeId.length() + " characters; need 1 to 255");
-    }
+    NodeId.of(nodeId); // the id gossip carries: 1 to NodeId.MAX_UTF8_BYTES, no control characters
     if (vnodes < 1 || vnodes > 4096) {
       throw new IllegalArgumentException("vnodes = " + vnodes + " is out of range; need 1 <= vnodes <= 4096");
     }
@@ -73,6 +72,11 @@ public final class NodeOptions {
   /** These options with another node id. */
   public NodeOptions withNodeId(String newNodeId) {
     return new NodeOptions(newNodeId, env, vnodes, weight, classLoader);
+  }
+
+  /** These options with another capacity weight. */
+  public NodeOptions withWeight(int newWeight) {
+    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader);
   }
 
   /** This node's id. */

@@ -30,7 +30,7 @@ class NodeOptionsTest {
   @Test
   void badOptionsAreRefusedByName() {
     ClassLoader loader = getClass().getClassLoader();
-    assertThatThrownBy(() -> NodeOptions.embedded(loader).withNodeId("")).hasMessageContaining("need 1 to 255");
+    assertThatThrownBy(() -> NodeOptions.embedded(loader).withNodeId("")).hasMessageContaining("need 1 to 128 UTF-8 bytes");
     assertThatThrownBy(() -> new NodeOptions("n", NodeOptions.embedded(loader).env(), 0, 1, loader))
         .hasMessageContaining("vnodes = 0");
     assertThatThrownBy(() -> new NodeOptions("n", NodeOptions.embedded(loader).env(), 1, 65, loader))

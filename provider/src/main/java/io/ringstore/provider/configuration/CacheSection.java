@@ -66,14 +66,14 @@ final class CacheSection {
         case "expiry" -> c.setExpiryPolicyFactory(expiry(e));
         case "engine" -> c.setStorageEngine(engine(e));
         case "engine-options" -> engineOptions(e, c);
-        case "max-entries" -> c.setMaxEntries(whole(e, SettingRange.POSITIVE));
+        case "max-entries" -> c.setMaxEntries(reader.whole(e, SettingRange.POSITIVE));
         case "max-bytes" -> c.setMaxBytes(size(e, SettingRange.POSITIVE));
         case "eviction" -> c.setEvictionPolicy(eviction(e));
         case "replication" -> replication(e, c);
         case "read-timeout" -> c.setReadTimeout(duration(e, 1).toJavaDuration());
         case "write-timeout" -> c.setWriteTimeout(duration(e, 1).toJavaDuration());
-        case "max-siblings" -> c.setMaxSiblings((int) whole(e, SettingRange.SIBLINGS_OR_CLOCK_ENTRIES));
-        case "max-clock-entries" -> c.setMaxClockEntries((int) whole(e, SettingRange.SIBLINGS_OR_CLOCK_ENTRIES));
+        case "max-siblings" -> c.setMaxSiblings((int) reader.whole(e, SettingRange.SIBLINGS_OR_CLOCK_ENTRIES));
+        case "max-clock-entries" -> c.setMaxClockEntries((int) reader.whole(e, SettingRange.SIBLINGS_OR_CLOCK_ENTRIES));
         case "sibling-resolver" -> c.setSiblingResolverFactory(siblingResolver(e));
         case "max-key-bytes" -> c.setMaxKeyBytes((int) size(e, SettingRange.KEY_BYTES));
         case "max-value-bytes" -> c.setMaxValueBytes((int) size(e, SettingRange.VALUE_BYTES));
@@ -116,15 +116,6 @@ final class CacheSection {
     String text = reader.text(e, "true or false");
     try {
       return SettingText.bool(text);
-    } catch (IllegalArgumentException ex) {
-      throw reader.badValue(e, text, ex.getMessage(), null);
-    }
-  }
-
-  private long whole(NodeReader.Entry e, SettingRange range) {
-    String text = reader.text(e, "a whole number in " + range);
-    try {
-      return SettingText.whole(text, range);
     } catch (IllegalArgumentException ex) {
       throw reader.badValue(e, text, ex.getMessage(), null);
     }
@@ -219,11 +210,11 @@ final class CacheSection {
     for (NodeReader.Entry part : reader.entries(e.value(), e.path(), "a mapping with n, w and r")) {
       switch (part.key()) {
         case "n" -> {
-          c.setReplicationFactor((int) whole(part, SettingRange.REPLICATION_FACTOR));
+          c.setReplicationFactor((int) reader.whole(part, SettingRange.REPLICATION_FACTOR));
           n = part;
         }
-        case "w" -> c.setWriteQuorum((int) whole(part, SettingRange.REPLICATION_FACTOR));
-        case "r" -> c.setReadQuorum((int) whole(part, SettingRange.REPLICATION_FACTOR));
+        case "w" -> c.setWriteQuorum((int) reader.whole(part, SettingRange.REPLICATION_FACTOR));
+        case "r" -> c.setReadQuorum((int) reader.whole(part, SettingRange.REPLICATION_FACTOR));
         default -> throw reader.unknownKey(part, REPLICATION_KEYS);
       }
     }

@@ -10,7 +10,10 @@ import java.net.URI;
 import java.net.URL;
 import java.net.URLConnection;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +31,9 @@ import org.yaml.snakeyaml.reader.UnicodeReader;
  * configuration file":
  *
  * <pre>{@code
+ * node:                # optional: the node the manager runs (NodeSection)
+ *   id: alpha
+ *   cluster: {port: 7701, seeds: [127.0.0.1:7701]}
  * defaults:            # optional: settings every cache of the file starts from
  *   statistics: true
  * caches:              # required: cache name -> settings (all optional)
@@ -67,15 +73,17 @@ public final class ConfigurationFile {
   /** How long opening or reading a remote file ({@code http:}) may wait before failing: 10 s. */
   public static final int URL_TIMEOUT_MILLIS = 10_000;
 
-  /** The top-level keys. A later version adds {@code node}. */
-  static final List<String> TOP_KEYS = List.of("defaults", "caches");
+  /** The top-level keys. */
+  static final List<String> TOP_KEYS = List.of("node", "defaults", "caches");
 
   private final String source;
   private final List<DeclaredCache> caches;
+  private final Map<String, String> nodeProperties;
 
-  private ConfigurationFile(String source, List<DeclaredCache> caches) {
+  private ConfigurationFile(String source, List<DeclaredCache> caches, Map<String, String> nodeProperties) {
     this.source = source;
     this.caches = List.copyOf(caches);
+    this.nodeProperties = Collections.unmodifiableMap(new LinkedHashMap<>(nodeProperties));
   }
 
   /**
@@ -141,7 +149,9 @@ public final class ConfigurationFile {
     } catch (YAMLException e) {
       throw new ConfigurationFileException(source, 0, 0, "", "cannot be read as YAML: " + e.getMessage(), e);
     }
-    return new ConfigurationFile(source, declaredCaches(nodes, root, classLoader));
+    Map<String, String> nodeProperties = new LinkedHashMap<>();
+    List<DeclaredCache> caches = declaredCaches(nodes, root, classLoader, nodeProperties);
+    return new ConfigurationFile(source, caches, nodeProperties);
   }
 
   /** The file's name in messages: the URI as given (for {@code classpath:} with the resource found). */
@@ -152,6 +162,15 @@ public final class ConfigurationFile {
   /** The caches the file declares, in file order. */
   public List<DeclaredCache> caches() {
     return caches;
+  }
+
+  /**
+   * The settings of the file's {@code node} mapping as the cache-manager properties they stand
+   * for ({@code ringstore.node.id}, {@code ringstore.cluster.seeds}, ...), checked; empty if the
+   * file has none.
+   */
+  public Map<String, String> nodeProperties() {
+    return nodeProperties;
   }
 
   private static ConfigurationFile read(String source, URL url, ClassLoader classLoader) {
@@ -199,14 +218,16 @@ public final class ConfigurationFile {
     return lower.endsWith(".yaml") || lower.endsWith(".yml");
   }
 
-  private static List<DeclaredCache> declaredCaches(NodeReader nodes, @Nullable Node root, ClassLoader classLoader) {
+  private static List<DeclaredCache> declaredCaches(NodeReader nodes, @Nullable Node root, ClassLoader classLoader,
+      Map<String, String> nodeProperties) {
     if (root == null) {
       throw new ConfigurationFileException(nodes.source(), 0, 0, "", "the file is empty; need a 'caches' mapping", null);
     }
     NodeReader.Entry defaults = null;
     NodeReader.Entry caches = null;
-    for (NodeReader.Entry e : nodes.entries(root, "", "a mapping with 'caches' and optionally 'defaults'")) {
+    for (NodeReader.Entry e : nodes.entries(root, "", "a mapping with 'caches' and optionally 'node' and 'defaults'")) {
       switch (e.key()) {
+        case "node" -> nodeProperties.putAll(new NodeSection(nodes).read(e.value(), e.path()));
         case "defaults" -> defaults = e;
         case "caches" -> caches = e;
         default -> throw nodes.unknownKey(e, TOP_KEYS);

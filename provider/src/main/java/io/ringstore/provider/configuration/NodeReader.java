@@ -106,6 +106,16 @@ final class NodeReader {
     return scalar.getValue();
   }
 
+  /** The entry's value as a whole number in {@code range}. */
+  long whole(Entry entry, SettingRange range) {
+    String text = text(entry, "a whole number in " + range);
+    try {
+      return SettingText.whole(text, range);
+    } catch (IllegalArgumentException ex) {
+      throw badValue(entry, text, ex.getMessage(), null);
+    }
+  }
+
   /** An error for a bad value of {@code entry}: {@code path = value reason}. */
   ConfigurationFileException badValue(Entry entry, String value, String reason, @Nullable Throwable cause) {
     return error(entry.value().getStartMark(), entry.path(), entry.path() + " = " + shorten(value) + " " + reason, cause);

@@ -257,12 +257,56 @@ class ConfigurationFileTest {
   @Test
   void unknownTopLevelKey() {
     ConfigurationFileException e = failure("""
-        node:
+        nodes:
           port: 7000
         caches: {}
         """);
 
-    assertThat(e.getMessage()).endsWith(" line 1, column 1: unknown key 'node' (known keys: defaults, caches)");
+    assertThat(e.getMessage()).endsWith(" line 1, column 1: unknown key 'nodes' (did you mean 'node'?) (known keys: node, defaults, caches)");
+  }
+
+  @Test
+  void nodeSettingsAreReadAsTheirPropertyNames() {
+    ConfigurationFile file = read("""
+        node:
+          id: alpha
+          weight: 2
+          cluster:
+            host: 127.0.0.1
+            port: 7701
+            seeds: [127.0.0.1:7701, "[::1]:7702"]
+        caches: {}
+        """);
+
+    assertThat(file.nodeProperties()).containsExactly(
+        Map.entry("ringstore.node.id", "alpha"),
+        Map.entry("ringstore.node.weight", "2"),
+        Map.entry("ringstore.cluster.host", "127.0.0.1"),
+        Map.entry("ringstore.cluster.port", "7701"),
+        Map.entry("ringstore.cluster.seeds", "127.0.0.1:7701,[::1]:7702"));
+    assertThat(read("caches: {}").nodeProperties()).isEmpty();
+    assertThat(read("node:\n  cluster:\n    seeds: 10.0.0.1:7701\ncaches: {}").nodeProperties())
+        .containsExactly(Map.entry("ringstore.cluster.seeds", "10.0.0.1:7701"));
+  }
+
+  static Stream<Arguments> badNodeSettings() {
+    return Stream.of(
+        Arguments.of("node: {weight: 65}", 1, "node.weight = 65 is out of range; need 1..64"),
+        Arguments.of("node: {weight: 0}", 1, "node.weight = 0 is out of range; need 1..64"),
+        Arguments.of("node: {cluster: {port: 70000}}", 1, "node.cluster.port = 70000 is out of range; need 0..65535"),
+        Arguments.of("node:\n  cluster:\n    seeds: [127.0.0.1:7701, localhost]", 3, "node.cluster.seeds entry 'localhost' is not host:port (port 0..65535)"),
+        Arguments.of("node:\n  cluster:\n    seeds: [127.0.0.1:99999]", 3, "node.cluster.seeds entry '127.0.0.1:99999' is not host:port (port 0..65535)"),
+        Arguments.of("node:\n  cluster:\n    seed: [127.0.0.1:7701]", 3, "unknown key 'node.cluster.seed' (did you mean 'seeds'?) (known keys: host, port, seeds)"),
+        Arguments.of("node:\n  ide: alpha", 2, "unknown key 'node.ide' (did you mean 'id'?) (known keys: id, weight, cluster)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badNodeSettings")
+  void badNodeSettingsNameTheKeyTheValueAndTheBound(String node, int line, String message) {
+    ConfigurationFileException e = failure(node + "\ncaches: {}\n");
+
+    assertThat(e.line()).isEqualTo(line);
+    assertThat(e.getMessage()).contains(message);
   }
 
   @Test
@@ -413,7 +457,7 @@ class ConfigurationFileTest {
     assertThat(failure("defaults: {statistics: true}\n").getMessage())
         .endsWith("line 1, column 1: missing key 'caches'; need a mapping of cache names to their settings");
     assertThat(failure("caches:\n").getMessage()).endsWith("line 1, column 1: caches has no value; need a mapping of cache names to their settings");
-    assertThat(failure("- a\n- b\n").getMessage()).endsWith("line 1, column 1: the document is a list; need a mapping with 'caches' and optionally 'defaults'");
+    assertThat(failure("- a\n- b\n").getMessage()).endsWith("line 1, column 1: the document is a list; need a mapping with 'caches' and optionally 'node' and 'defaults'");
   }
 
   @Test
