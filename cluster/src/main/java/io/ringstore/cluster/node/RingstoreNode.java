@@ -7,7 +7,9 @@ import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.spi.EngineSettings;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StorageEngineFactory;
+import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.membership.Membership;
+import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.vertx.HardenedEventBus;
 import io.ringstore.cluster.vertx.ObservedClusterManager;
 import io.ringstore.cluster.vertx.RingstoreClusterManager;
@@ -16,6 +18,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +125,28 @@ public final class RingstoreNode implements AutoCloseable {
           + " Set ringstore.cluster.port or ringstore.cluster.seeds to run it clustered");
     }
     return m;
+  }
+
+  /**
+   * The ring the cluster's membership gives now: every member, alive or down (a down node keeps
+   * its tokens; only a node that left is off the ring), owning {@code vnodes x weight} tokens
+   * derived from its stable id, so every node computes the same ring from the same view. For an
+   * embedded node, {@link #ring()}. Keyspaces still use {@link #ring()} (this node alone) until
+   * replication moves them onto this one.
+   */
+  public RingSnapshot membershipRing() {
+    Membership m = membership;
+    if (m == null) {
+      return ring;
+    }
+    Map<String, Integer> weights = new TreeMap<>();
+    for (Member member : m.view().members().values()) {
+      if (member.status() != NodeStatus.LEFT) {
+        weights.put(member.id().value(), member.weight());
+      }
+    }
+    weights.putIfAbsent(nodeId(), options.weight());
+    return RingSnapshot.of(weights, options.vnodes());
   }
 
   /** Whether this node is a member of a cluster (rather than a cluster of one). */

@@ -95,6 +95,11 @@ class ClusteredCacheManagerTest {
       assertThat(alive(bravoNode)).isEqualTo(Map.of("alpha", 2, "bravo", 1));
     });
 
+    // tokens derive from the stable ids and weights: the same ring on both nodes, alpha owning twice bravo's tokens
+    assertThat(alphaNode.membershipRing().members()).containsExactly("alpha", "bravo");
+    assertThat(alphaNode.membershipRing().tokenCount()).isEqualTo(3 * 256);
+    assertThat(bravoNode.membershipRing().preferenceList(42L, 2)).isEqualTo(alphaNode.membershipRing().preferenceList(42L, 2));
+
     // caches still work on a clustered node (each key on its own node until replication)
     Cache<String, String> sessions = alpha.getCache("sessions");
     sessions.put("s-1", "alice");
