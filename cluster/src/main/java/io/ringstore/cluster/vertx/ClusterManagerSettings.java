@@ -28,6 +28,11 @@ import java.util.UUID;
  * @param downAfter how long a member's heartbeat may stand still before gossip judges it down and
  *     the coordinator removes it ({@code ringstore.gossip.downAfterMillis}; 2 gossip intervals to
  *     10 min, default 5 s)
+ * @param serializableFilter the allow-list of classes whose values a cluster map may carry by Java
+ *     serialisation ({@code ringstore.cluster.serializableFilter}), in JDK {@code ObjectInputFilter}
+ *     pattern syntax (e.g. {@code com.example.**}); empty (the default) refuses every value that is
+ *     only {@code Serializable}. The cluster-wide maps, locks and counters together hold at most
+ *     half of {@code maxFrameBytes}.
  */
 public record ClusterManagerSettings(
     String host,
@@ -39,7 +44,8 @@ public record ClusterManagerSettings(
     Duration joinTimeout,
     int maxFrameBytes,
     Duration gossipInterval,
-    Duration downAfter) {
+    Duration downAfter,
+    String serializableFilter) {
 
   /** The {@code NodeInfo} metadata key of the stable node id. */
   public static final String NODE_ID_KEY = "ringstore.nodeId";
@@ -86,19 +92,20 @@ public record ClusterManagerSettings(
           + " is out of range; need 2 x ringstore.gossip.intervalMillis = " + gossipInterval.multipliedBy(2).toMillis()
           + " to 600000");
     }
+    new ClusterValueCodec(serializableFilter); // checks the pattern, naming the setting
   }
 
   /** Defaults: loopback, any port, no seeds, a random stable id, weight 1. */
   public static ClusterManagerSettings defaults() {
     return new ClusterManagerSettings("127.0.0.1", 0, List.of(), UUID.randomUUID().toString(), 1,
-        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5), "");
   }
 
   /**
    * The defaults overridden by {@code ringstore.cluster.host}, {@code ringstore.cluster.port},
    * {@code ringstore.cluster.seeds} (comma-separated), {@code ringstore.node.id},
-   * {@code ringstore.node.weight}, {@code ringstore.gossip.intervalMillis} and
-   * {@code ringstore.gossip.downAfterMillis} in {@code properties} (what {@code ServiceLoader} construction
+   * {@code ringstore.node.weight}, {@code ringstore.gossip.intervalMillis},
+   * {@code ringstore.gossip.downAfterMillis} and {@code ringstore.cluster.serializableFilter} in {@code properties} (what {@code ServiceLoader} construction
    * reads from the system properties).
    */
   public static ClusterManagerSettings from(Properties properties) {
@@ -112,7 +119,8 @@ public record ClusterManagerSettings(
         intProperty(properties, "ringstore.node.weight", d.weight()),
         d.requestTimeout(), d.joinTimeout(), d.maxFrameBytes(),
         Duration.ofMillis(longProperty(properties, "ringstore.gossip.intervalMillis", d.gossipInterval().toMillis())),
-        Duration.ofMillis(longProperty(properties, "ringstore.gossip.downAfterMillis", d.downAfter().toMillis())));
+        Duration.ofMillis(longProperty(properties, "ringstore.gossip.downAfterMillis", d.downAfter().toMillis())),
+        properties.getProperty(ClusterValueCodec.FILTER_SETTING, d.serializableFilter()));
   }
 
   private static long longProperty(Properties properties, String name, long fallback) {
@@ -142,12 +150,18 @@ public record ClusterManagerSettings(
   /** These settings with {@code port} and {@code seeds}. */
   public ClusterManagerSettings withAddress(int port, List<String> seeds) {
     return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
-        gossipInterval, downAfter);
+        gossipInterval, downAfter, serializableFilter);
   }
 
   /** These settings with gossip rounds every {@code interval} and a member down after {@code downAfter}. */
   public ClusterManagerSettings withGossip(Duration interval, Duration downAfter) {
     return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
-        interval, downAfter);
+        interval, downAfter, serializableFilter);
+  }
+
+  /** These settings with the Java-serialisation allow-list {@code serializableFilter} (see the record's doc). */
+  public ClusterManagerSettings withSerializableFilter(String serializableFilter) {
+    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
+        gossipInterval, downAfter, serializableFilter);
   }
 }

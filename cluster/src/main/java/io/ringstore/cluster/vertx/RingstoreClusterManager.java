@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.core.shareddata.Counter;
@@ -38,9 +39,15 @@ import org.jspecify.annotations.Nullable;
  * infrastructure. Found through {@code ServiceLoader} (settings from system properties, see
  * {@link ClusterManagerSettings#from}) or constructed with {@link ClusterManagerSettings}.
  *
- * <p><b>Stage 1 (issue 6)</b>: membership, node infos and handler registrations. Cluster-wide
- * maps, locks and counters are not implemented yet; they fail with
- * {@link UnsupportedOperationException} (so Vert.x HA, which needs a sync map, is not available).
+ * <p><b>Stage 1 (issue 6)</b>: membership, node infos and handler registrations. <b>Stage 2</b>:
+ * cluster-wide async and sync maps (with TTL), locks (with timeout) and counters, kept by
+ * {@link SharedState} as a replicated state machine on the same sequence as the registry: every
+ * operation, reads included, is a change the coordinator sequences and every member applies, so
+ * every member holds the whole state (a new coordinator takes over with it, a joining node gets it
+ * in its snapshot) and the operations are linearizable while no member fails. Locks held by a node
+ * are released when it is removed; entries expire by the coordinator's timers. Exactly what holds
+ * under failures and partitions: {@code docs/cluster-manager.md}. Node-listener events are
+ * delivered one at a time, in sequence order, on a worker thread (Vert.x HA blocks in them).
  *
  * <p><b>Consistency scheme.</b> The members form an ordered list (join order); its head, the
  * oldest member, is the <em>coordinator</em>. Every change to the registry (a member added or
@@ -82,7 +89,8 @@ import org.jspecify.annotations.Nullable;
  * means "down" to the ring, not "removed".
  *
  * <p>Thread-safety: thread-safe. State is guarded by this object's lock; listeners are called
- * outside it, on the event loop of the cluster channel, one change at a time in sequence order.
+ * outside it, one change at a time in sequence order: the registration listener on the event loop
+ * of the cluster channel, the node listener on a worker thread ({@link WorkerNodeListener}).
  */
 public final class RingstoreClusterManager implements ClusterManager {
   private static final System.Logger LOG = System.getLogger(RingstoreClusterManager.class.getName());
@@ -113,6 +121,9 @@ public final class RingstoreClusterManager implements ClusterManager {
   private final Map<String, List<RegistrationInfo>> registrations = new HashMap<>();
   private Future<Void> sequence = Future.succeededFuture(); // the coordinator's queue of changes
 
+  // thread-safe: the cluster-wide maps, locks and counters
+  private final SharedState shared;
+
   /** A manager configured from the system properties (what {@code ServiceLoader} builds). */
   public RingstoreClusterManager() {
     this(ClusterManagerSettings.from(System.getProperties()));
@@ -121,6 +132,8 @@ public final class RingstoreClusterManager implements ClusterManager {
   /** A manager with {@code settings}. */
   public RingstoreClusterManager(ClusterManagerSettings settings) {
     this.settings = settings;
+    this.shared = new SharedState(new ClusterValueCodec(settings.serializableFilter()), Env.system().ticker(),
+        Env.system().scheduler(), () -> nodeId, this::submit, settings.maxFrameBytes() / 2);
   }
 
   /** The settings. */
@@ -392,7 +405,7 @@ public final class RingstoreClusterManager implements ClusterManager {
 
   @Override
   public void nodeListener(NodeListener listener) {
-    this.nodeListener = listener;
+    this.nodeListener = listener == null ? null : new WorkerNodeListener(vertx, listener);
   }
 
   @Override
@@ -447,31 +460,51 @@ public final class RingstoreClusterManager implements ClusterManager {
     promise.succeed(list);
   }
 
-  // ---------------------------------------------------------------- stage 2
+  // ---------------------------------------------------------------- stage 2: maps, locks, counters
 
   @Override
   public <K, V> void getAsyncMap(String name, Completable<AsyncMap<K, V>> promise) {
-    promise.fail(notYet("async map '" + name + "'"));
+    if (validName("cluster map", name, promise)) {
+      promise.succeed(new ClusterAsyncMap<>(shared, callerContext(), name));
+    }
   }
 
   @Override
   public <K, V> Map<K, V> getSyncMap(String name) {
-    throw notYet("sync map '" + name + "' (Vert.x HA needs it)");
+    SharedState.checkName("cluster map", name);
+    return new ClusterSyncMap<>(shared, name, settings.requestTimeout());
   }
 
   @Override
   public void getLockWithTimeout(String name, long timeout, Completable<Lock> promise) {
-    promise.fail(notYet("lock '" + name + "'"));
+    if (validName("cluster lock", name, promise)) {
+      shared.acquire(name, timeout).onComplete(promise);
+    }
   }
 
   @Override
   public void getCounter(String name, Completable<Counter> promise) {
-    promise.fail(notYet("counter '" + name + "'"));
+    if (validName("cluster counter", name, promise)) {
+      promise.succeed(new ClusterCounter(shared, callerContext(), name));
+    }
   }
 
-  private static UnsupportedOperationException notYet(String what) {
-    return new UnsupportedOperationException("Ringstore's cluster manager does not provide the cluster-wide " + what
-        + " yet (issue 6, stage 2: maps, locks and counters)");
+  private static boolean validName(String kind, String name, Completable<?> promise) {
+    try {
+      SharedState.checkName(kind, name);
+      return true;
+    } catch (RuntimeException e) {
+      promise.fail(e);
+      return false;
+    }
+  }
+
+  private CallerContext callerContext() {
+    Vertx v = vertx;
+    if (v == null) {
+      throw new IllegalStateException("shared data before init(vertx)");
+    }
+    return new CallerContext((VertxInternal) v);
   }
 
   // ---------------------------------------------------------------- the sequence
@@ -641,6 +674,10 @@ public final class RingstoreClusterManager implements ClusterManager {
   // ---------------------------------------------------------------- applying changes
 
   private void apply(Change change) {
+    if (change instanceof Change.SharedChange c) {
+      shared.apply(c);
+      return;
+    }
     List<Runnable> events = new ArrayList<>();
     synchronized (this) {
       if (change instanceof Change.MemberAdded c) {
@@ -688,6 +725,10 @@ public final class RingstoreClusterManager implements ClusterManager {
         }
       }
     }
+    if (change instanceof Change.MemberRemoved c) {
+      shared.memberRemoved(c.nodeId()); // its locks are released, its lock requests dropped
+    }
+    shared.coordinatorIs(isCoordinator());
     for (Runnable event : events) {
       try {
         event.run();
@@ -724,6 +765,7 @@ public final class RingstoreClusterManager implements ClusterManager {
         new Change.RegistrationAdded(r.getKey(), info).writeTo(out);
       }
     }
+    shared.writeSnapshot(out);
     return out;
   }
 
@@ -731,8 +773,7 @@ public final class RingstoreClusterManager implements ClusterManager {
     int[] pos = {0};
     synchronized (this) {
       for (int section = 0; section < 3; section++) {
-        int count = in.getInt(pos[0]);
-        pos[0] += 4;
+        int count = Change.readCount(in, pos, 5, "snapshot item");
         for (int i = 0; i < count; i++) {
           Change c = Change.readFrom(in, pos);
           if (c instanceof Change.MemberAdded m) {
@@ -745,5 +786,6 @@ public final class RingstoreClusterManager implements ClusterManager {
         }
       }
     }
+    shared.installSnapshot(in, pos);
   }
 }
