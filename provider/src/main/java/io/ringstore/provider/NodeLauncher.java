@@ -68,9 +68,9 @@ final class NodeLauncher {
       try {
         options = options.withWeight(Integer.parseInt(weight.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(NODE_WEIGHT + " = '" + weight + "' is not a whole number; need 1 to 64", e);
+        throw new IllegalArgumentException(NODE_WEIGHT + " = '" + weight + "' is not a whole number; need 1 to " + NodeOptions.MAX_WEIGHT, e);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(NODE_WEIGHT + " = " + weight.trim() + " is out of range; need 1 to 64", e);
+        throw new IllegalArgumentException(NODE_WEIGHT + " = " + weight.trim() + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT, e);
       }
     }
     if (settings.getProperty(CLUSTER_PORT) == null && settings.getProperty(CLUSTER_SEEDS) == null) {

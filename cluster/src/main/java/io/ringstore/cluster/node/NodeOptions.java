@@ -21,6 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class NodeOptions {
 
+  /** The greatest capacity weight a node may have. */
+  public static final int MAX_WEIGHT = 64;
+
   /** Default virtual nodes per unit of weight. */
   public static final int DEFAULT_VNODES = 256;
 
@@ -48,8 +51,8 @@ public final class NodeOptions {
     if (vnodes < 1 || vnodes > 4096) {
       throw new IllegalArgumentException("vnodes = " + vnodes + " is out of range; need 1 <= vnodes <= 4096");
     }
-    if (weight < 1 || weight > 64) {
-      throw new IllegalArgumentException("weight = " + weight + " is out of range; need 1 <= weight <= 64");
+    if (weight < 1 || weight > MAX_WEIGHT) {
+      throw new IllegalArgumentException("weight = " + weight + " is out of range; need 1 <= weight <= " + MAX_WEIGHT);
     }
     this.nodeId = nodeId;
     this.env = env;

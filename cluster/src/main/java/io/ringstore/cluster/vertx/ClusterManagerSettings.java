@@ -1,6 +1,7 @@
 package io.ringstore.cluster.vertx;
 
 import io.ringstore.cluster.membership.NodeId;
+import io.ringstore.cluster.node.NodeOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.UUID;
  *     node's own address, starts a new cluster
  * @param stableNodeId Ringstore's node id, kept across restarts (the Vert.x node id changes at
  *     every start); published in {@code NodeInfo} metadata as {@value #NODE_ID_KEY}
- * @param weight the capacity weight (1 to 1000), published as {@value #WEIGHT_KEY}
+ * @param weight the capacity weight (1 to 64, {@link NodeOptions#MAX_WEIGHT}), published as {@value #WEIGHT_KEY}
  * @param requestTimeout the bound of every request on the channel (100 ms to 5 min, default 10 s)
  * @param joinTimeout how long join keeps retrying the seeds (at least requestTimeout, default 30 s)
  * @param maxFrameBytes the bound of every channel frame (64 KiB to 256 MiB, default 16 MiB)
@@ -69,8 +70,8 @@ public record ClusterManagerSettings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("ringstore.node.id = '" + stableNodeId + "' is not a node id: " + e.getMessage(), e);
     }
-    if (weight < 1 || weight > 1000) {
-      throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to 1000");
+    if (weight < 1 || weight > NodeOptions.MAX_WEIGHT) {
+      throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT);
     }
     if (requestTimeout.toMillis() < 100 || requestTimeout.compareTo(Duration.ofMinutes(5)) > 0) {
       throw new IllegalArgumentException("ringstore.cluster.requestTimeout = " + requestTimeout + " is out of range; need 100 ms to 5 min");

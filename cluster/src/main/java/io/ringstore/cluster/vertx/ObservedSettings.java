@@ -1,6 +1,7 @@
 package io.ringstore.cluster.vertx;
 
 import io.ringstore.cluster.membership.NodeId;
+import io.ringstore.cluster.node.NodeOptions;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,7 @@ import java.time.Duration;
  *
  * @param stableId Ringstore's node id, kept across restarts (the Vert.x node id changes at every
  *     start); published as {@value ClusterManagerSettings#NODE_ID_KEY}
- * @param weight the capacity weight (1 to 1000), published as {@value ClusterManagerSettings#WEIGHT_KEY}
+ * @param weight the capacity weight (1 to 64, {@link NodeOptions#MAX_WEIGHT}), published as {@value ClusterManagerSettings#WEIGHT_KEY}
  * @param nodeInfoWait how long to keep asking the wrapped manager for the {@code NodeInfo} of a node
  *     that joined (a node joins the Vert.x cluster before its event bus publishes its
  *     {@code NodeInfo}); 100 ms to 10 min, default 30 s
@@ -25,8 +26,8 @@ public record ObservedSettings(NodeId stableId, int weight, Duration nodeInfoWai
 
   /** Checks every setting. */
   public ObservedSettings {
-    if (weight < 1 || weight > 1000) {
-      throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to 1000");
+    if (weight < 1 || weight > NodeOptions.MAX_WEIGHT) {
+      throw new IllegalArgumentException("ringstore.node.weight = " + weight + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT);
     }
     if (nodeInfoWait.toMillis() < 100 || nodeInfoWait.compareTo(Duration.ofMinutes(10)) > 0) {
       throw new IllegalArgumentException("ringstore.cluster.nodeInfoWait = " + nodeInfoWait

@@ -101,6 +101,7 @@ public final class RingstoreClusterManager implements ClusterManager {
 
   // constant after construction
   private final ClusterManagerSettings settings;
+  private @Nullable IllegalArgumentException settingsError; // set once, by the ServiceLoader constructor
 
   // set once, by init and join
   private volatile @Nullable Vertx vertx;
@@ -126,7 +127,25 @@ public final class RingstoreClusterManager implements ClusterManager {
 
   /** A manager configured from the system properties (what {@code ServiceLoader} builds). */
   public RingstoreClusterManager() {
-    this(ClusterManagerSettings.from(System.getProperties()));
+    this(fromSystemProperties());
+  }
+
+  /**
+   * The settings of the system properties. Vert.x builds every service provider it finds for every
+   * Vert.x instance, clustered or not, so a bad property must not break the others: it is kept
+   * and fails {@link #join} instead, naming the property.
+   */
+  private static Object fromSystemProperties() {
+    try {
+      return ClusterManagerSettings.from(System.getProperties());
+    } catch (IllegalArgumentException e) {
+      return e;
+    }
+  }
+
+  private RingstoreClusterManager(Object settingsOrError) {
+    this(settingsOrError instanceof ClusterManagerSettings s ? s : ClusterManagerSettings.defaults());
+    this.settingsError = settingsOrError instanceof IllegalArgumentException e ? e : null;
   }
 
   /** A manager with {@code settings}. */
@@ -160,6 +179,10 @@ public final class RingstoreClusterManager implements ClusterManager {
       promise.fail(new IllegalStateException("join before init(vertx)"));
       return;
     }
+    if (settingsError != null) {
+      promise.fail(settingsError);
+      return;
+    }
     String id = UUID.randomUUID().toString();
     ChannelGossip g = new ChannelGossip(settings, Env.system(), new VertxScheduler(v));
     ClusterChannel ch = new ClusterChannel(v, id, settings.maxFrameBytes(), settings.requestTimeout(), this::admit, g::receive);
@@ -169,7 +192,9 @@ public final class RingstoreClusterManager implements ClusterManager {
     coordinatorRequests = new CoordinatorRequests(v, ch, hooks, settings.gossipInterval(),
         settings.downAfter().plus(settings.gossipInterval().multipliedBy(5)));
     rejoin = new Rejoin(settings.stableNodeId() + " (Vert.x node " + id + ")", settings.downAfter(), hooks);
-    ch.listen(settings.host(), settings.port()).compose(port -> {
+    ch.listen(settings.host(), settings.port()).recover(failure -> Future.failedFuture(new IllegalStateException(
+        "the cluster channel cannot listen on " + settings.host() + ":" + settings.port() + " (ringstore.cluster.host, "
+            + "ringstore.cluster.port): " + failure.getMessage(), failure))).compose(port -> {
       String self = settings.host() + ":" + port;
       selfAddress = self;
       nodeId = id;
@@ -413,6 +438,11 @@ public final class RingstoreClusterManager implements ClusterManager {
     JsonObject metadata = nodeInfo.metadata() == null ? new JsonObject() : nodeInfo.metadata().copy();
     metadata.put(ClusterManagerSettings.NODE_ID_KEY, settings.stableNodeId());
     metadata.put(ClusterManagerSettings.WEIGHT_KEY, settings.weight());
+    ChannelGossip g = gossip;
+    Gossiper gossiper = g == null ? null : g.gossiper();
+    if (gossiper != null) {
+      gossiper.setBusAddress(nodeInfo.host() + ":" + nodeInfo.port()); // the ring's members name their event bus
+    }
     submit(new Change.NodeInfoSet(nodeId, new NodeInfo(nodeInfo.host(), nodeInfo.port(), metadata))).onComplete(promise);
   }
 

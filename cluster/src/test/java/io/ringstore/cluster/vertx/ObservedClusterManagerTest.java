@@ -153,7 +153,7 @@ class ObservedClusterManagerTest {
   @Test
   void settingsNameTheBadValueAndTheBound() {
     assertThatThrownBy(() -> ObservedSettings.of(NodeId.of("x"), 0))
-        .hasMessage("ringstore.node.weight = 0 is out of range; need 1 to 1000");
+        .hasMessage("ringstore.node.weight = 0 is out of range; need 1 to 64");
     assertThatThrownBy(() -> new ObservedSettings(NodeId.of("x"), 1, Duration.ofMillis(10)))
         .hasMessage("ringstore.cluster.nodeInfoWait = PT0.01S is out of range; need 100 ms to 10 min");
   }
