@@ -22,7 +22,7 @@ import net.jqwik.api.Provide;
  * the same state; a Syn/Ack/Ack2 exchange leaves both sides with the merge of both, in one
  * exchange when the frame is large enough and in a bounded number when it is not.
  */
-class GossipMergeProperties {
+class GossipMergePropertiesTest {
 
   record Replicas(History history, EndpointState a, EndpointState b, EndpointState c) {}
 
