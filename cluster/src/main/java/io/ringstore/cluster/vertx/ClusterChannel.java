@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -44,7 +45,14 @@ import org.jspecify.annotations.Nullable;
  * built on {@link UnmeteredVertx}: the channel's connections are the cluster manager's own and are
  * not reported to Vert.x's metrics.
  *
- * <p>Thread-safety: thread-safe; the handlers run on the Vert.x event loop of the connection.
+ * <p><b>Its own event loop.</b> The server listens, and every outgoing connection is made, on the
+ * channel's own event-loop context ({@code home}), never on the caller's: Vert.x binds a socket's
+ * handlers to the context that opened it, and a caller may be a worker context that then blocks
+ * waiting for the very reply that socket carries (Vert.x HA writes the sync map from worker
+ * threads, and its node listener blocks for a whole failover): the reply would then wait behind
+ * the blocked task, up to the request timeout. Request timeouts run on {@code home} too.
+ *
+ * <p>Thread-safety: thread-safe; the handlers run on the channel's event loop.
  */
 final class ClusterChannel {
   private static final System.Logger LOG = System.getLogger(ClusterChannel.class.getName());
@@ -74,6 +82,7 @@ final class ClusterChannel {
   // constant after construction
   private final Vertx vertx;
   private final VertxInternal unmetered;
+  private final ContextInternal home;
   private final String selfId;
   private final int maxFrameBytes;
   private final Duration requestTimeout;
@@ -92,12 +101,14 @@ final class ClusterChannel {
 
   /**
    * A channel of the node whose Vert.x node id is {@code selfId}: {@code handler} answers requests,
-   * {@code gossip} takes the payload of every incoming gossip frame.
+   * {@code gossip} takes the payload of every incoming gossip frame; {@code home} is the event-loop
+   * context its sockets and timers run on (see the class comment).
    */
-  ClusterChannel(Vertx vertx, String selfId, int maxFrameBytes, Duration requestTimeout, RequestHandler handler,
-      Consumer<byte[]> gossip) {
+  ClusterChannel(Vertx vertx, ContextInternal home, String selfId, int maxFrameBytes, Duration requestTimeout,
+      RequestHandler handler, Consumer<byte[]> gossip) {
     this.vertx = vertx;
     this.unmetered = UnmeteredVertx.of(vertx);
+    this.home = home;
     this.selfId = selfId;
     this.maxFrameBytes = maxFrameBytes;
     this.requestTimeout = requestTimeout;
@@ -111,7 +122,9 @@ final class ClusterChannel {
     NetServer s = new NetServerBuilder(unmetered, new NetServerOptions().setHost(host).setPort(port)).cleanable(false).build();
     s.connectHandler(this::accepted);
     server = s;
-    return s.listen().map(NetServer::actualPort);
+    Promise<Integer> bound = Promise.promise();
+    home.runOnContext(v -> s.listen().map(NetServer::actualPort).onComplete(bound)); // accepted sockets run on home
+    return bound.future();
   }
 
   /** Sends {@code payload} as a request to {@code address} ({@code host:port}); fails on timeout. */
@@ -123,7 +136,7 @@ final class ClusterChannel {
     Promise<Buffer> promise = Promise.promise();
     Future<NetSocket> connection = connection(address);
     pending.put(id, new Pending(promise, connection));
-    long timer = vertx.setTimer(requestTimeout.toMillis(), t -> fail(id, new IllegalStateException("no reply from "
+    long timer = home.setTimer(requestTimeout.toMillis(), t -> fail(id, new IllegalStateException("no reply from "
         + address + " within ringstore.cluster.requestTimeout = " + requestTimeout.toMillis() + " ms")));
     connection.onComplete(ar -> {
       if (ar.failed()) {
@@ -166,7 +179,10 @@ final class ClusterChannel {
       return raced;
     }
     int colon = address.lastIndexOf(':');
-    client.connect(Integer.parseInt(address.substring(colon + 1)), address.substring(0, colon)).onComplete(ar -> {
+    Promise<NetSocket> connected = Promise.promise();
+    home.runOnContext(v -> client.connect(Integer.parseInt(address.substring(colon + 1)), address.substring(0, colon))
+        .onComplete(connected)); // the socket's handlers run on home, whoever asked
+    connected.future().onComplete(ar -> {
       if (ar.failed()) {
         connections.remove(address, mine);
         promise.fail(ar.cause());

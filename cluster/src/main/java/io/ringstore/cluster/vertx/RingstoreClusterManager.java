@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
@@ -184,8 +185,10 @@ public final class RingstoreClusterManager implements ClusterManager {
       return;
     }
     String id = UUID.randomUUID().toString();
-    ChannelGossip g = new ChannelGossip(settings, Env.system(), new VertxScheduler(v));
-    ClusterChannel ch = new ClusterChannel(v, id, settings.maxFrameBytes(), settings.requestTimeout(), this::admit, g::receive);
+    // the channel's sockets, its timeouts, gossip and the failure watch run on an event loop of their own (ClusterChannel)
+    ContextInternal home = ((VertxInternal) v).createEventLoopContext();
+    ChannelGossip g = new ChannelGossip(settings, Env.system(), new VertxScheduler(home));
+    ClusterChannel ch = new ClusterChannel(v, home, id, settings.maxFrameBytes(), settings.requestTimeout(), this::admit, g::receive);
     Hooks hooks = new Hooks();
     channel = ch;
     gossip = g;

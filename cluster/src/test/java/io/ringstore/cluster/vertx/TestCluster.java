@@ -44,6 +44,11 @@ final class TestCluster {
     seed = "127.0.0.1:" + seedPort;
   }
 
+  /** The seed address ({@code 127.0.0.1:port}) of the cluster that {@link #next} builds managers for. */
+  String seed() {
+    return seed;
+  }
+
   ClusterManager next() {
     if (!created.isEmpty() && created.stream().allMatch(m -> m.channelAddress() != null && !m.isActive())) {
       created.clear(); // every node of the last cluster joined and left: a new one
