@@ -124,7 +124,8 @@ public record ClusterManagerSettings(
         properties.getProperty(ClusterValueCodec.FILTER_SETTING, d.serializableFilter()));
   }
 
-  private static long longProperty(Properties properties, String name, long fallback) {
+  /** Property {@code name} as a long, or {@code fallback} if unset; an error naming it if not a number. */
+  static long longProperty(Properties properties, String name, long fallback) {
     String value = properties.getProperty(name);
     if (value == null) {
       return fallback;
@@ -136,7 +137,8 @@ public record ClusterManagerSettings(
     }
   }
 
-  private static int intProperty(Properties properties, String name, int fallback) {
+  /** Property {@code name} as an int, or {@code fallback} if unset; an error naming it if not a number. */
+  static int intProperty(Properties properties, String name, int fallback) {
     String value = properties.getProperty(name);
     if (value == null) {
       return fallback;

@@ -69,8 +69,8 @@ public record EventBusSettings(String host, int port, int maxFrameBytes, @Nullab
     }
     return new EventBusSettings(
         properties.getProperty("ringstore.bus.host", d.host()),
-        intProperty(properties, "ringstore.bus.port", d.port()),
-        intProperty(properties, "ringstore.bus.maxFrameBytes", d.maxFrameBytes()),
+        ClusterManagerSettings.intProperty(properties, "ringstore.bus.port", d.port()),
+        ClusterManagerSettings.intProperty(properties, "ringstore.bus.maxFrameBytes", d.maxFrameBytes()),
         tls);
   }
 
@@ -87,17 +87,5 @@ public record EventBusSettings(String host, int port, int maxFrameBytes, @Nullab
   /** These settings with {@code tls} (null for plain TCP). */
   public EventBusSettings withTls(@Nullable EventBusTls tls) {
     return new EventBusSettings(host, port, maxFrameBytes, tls);
-  }
-
-  private static int intProperty(Properties properties, String name, int fallback) {
-    String value = properties.getProperty(name);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " = '" + value + "' is not an integer", e);
-    }
   }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ringstore.spi.Bytes;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +41,7 @@ class GossipFormatDocTest {
     Map<String, byte[]> golden = DOCUMENT.goldenSections();
     Map<String, byte[]> actual = new LinkedHashMap<>();
     exampleFrames().forEach((name, frame) -> actual.put(name, codec.encode(frame)));
-    StringBuilder rendered = new StringBuilder();
-    actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
-        .append(HexFormat.ofDelimiter(" ").formatHex(bytes)).append('\n'));
-    assertThat(golden.keySet()).as("golden sections in %s", DOCUMENT.path()).containsExactlyElementsOf(actual.keySet());
-    actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
-        .as("section %s of %s; the code now writes:%n%s", name, DOCUMENT.path(), rendered)
-        .isEqualTo(HexFormat.of().formatHex(bytes)));
+    DOCUMENT.assertGoldenIsWritten(golden, actual, FormatDocument::hexLine);
   }
 
   @Test

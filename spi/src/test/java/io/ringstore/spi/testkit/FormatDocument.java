@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +68,26 @@ public final class FormatDocument {
       sections.put(matcher.group(1), array);
     }
     return sections;
+  }
+
+  /**
+   * Asserts that {@code golden} (sections of this document) holds exactly the sections of
+   * {@code actual} (what the code writes), byte for byte; a mismatch shows every section as the
+   * code now writes it, each rendered by {@code hex}, ready to paste into the document.
+   */
+  public void assertGoldenIsWritten(Map<String, byte[]> golden, Map<String, byte[]> actual, Function<byte[], String> hex) {
+    StringBuilder rendered = new StringBuilder();
+    actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
+        .append(hex.apply(bytes)).append('\n'));
+    assertThat(golden.keySet()).as("golden sections in %s", path).containsExactlyElementsOf(actual.keySet());
+    actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
+        .as("section %s of %s; the code now writes:%n%s", name, path, rendered)
+        .isEqualTo(HexFormat.of().formatHex(bytes)));
+  }
+
+  /** Bytes as one line of space-separated hex pairs. */
+  public static String hexLine(byte[] bytes) {
+    return HexFormat.ofDelimiter(" ").formatHex(bytes);
   }
 
   /** The parts one after the other. */

@@ -76,13 +76,7 @@ class SstableFormatDocTest {
   void theDocumentsExampleIsWhatTheCodeWrites() throws IOException {
     Map<String, byte[]> golden = tableSections();
     Map<String, byte[]> actual = exampleSections();
-    StringBuilder rendered = new StringBuilder();
-    actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
-        .append(hexLines(bytes)).append('\n'));
-    assertThat(golden.keySet()).as("golden sections in %s", DOCUMENT.path()).containsExactlyElementsOf(actual.keySet());
-    actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
-        .as("section %s of %s; the code now writes:%n%s", name, DOCUMENT.path(), rendered)
-        .isEqualTo(HexFormat.of().formatHex(bytes)));
+    DOCUMENT.assertGoldenIsWritten(golden, actual, SstableFormatDocTest::hexLines);
   }
 
   @Test

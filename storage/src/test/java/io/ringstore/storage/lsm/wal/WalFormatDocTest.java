@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,13 +49,7 @@ class WalFormatDocTest {
   void theDocumentsExampleIsWhatTheCodeWrites() throws IOException {
     Map<String, byte[]> golden = segmentSections();
     Map<String, byte[]> actual = exampleSections();
-    StringBuilder rendered = new StringBuilder();
-    actual.forEach((name, bytes) -> rendered.append("<!-- golden: ").append(name).append(" -->\n")
-        .append(HexFormat.ofDelimiter(" ").formatHex(bytes)).append('\n'));
-    assertThat(golden.keySet()).as("golden sections in %s", DOCUMENT.path()).containsExactlyElementsOf(actual.keySet());
-    actual.forEach((name, bytes) -> assertThat(HexFormat.of().formatHex(golden.get(name)))
-        .as("section %s of %s; the code now writes:%n%s", name, DOCUMENT.path(), rendered)
-        .isEqualTo(HexFormat.of().formatHex(bytes)));
+    DOCUMENT.assertGoldenIsWritten(golden, actual, FormatDocument::hexLine);
   }
 
   @Test
