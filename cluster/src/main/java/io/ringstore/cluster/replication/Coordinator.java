@@ -15,6 +15,8 @@ import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.VectorClock;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -74,6 +76,70 @@ public final class Coordinator {
   }
 
   /**
+   * As {@link #read(Bytes)}, with another read quorum for this request.
+   *
+   * @throws IllegalArgumentException if {@code readQuorum} is not within 1..N
+   */
+  public @Nullable StoredRecord read(Bytes key, int readQuorum) {
+    checkQuorum("readQuorum R", readQuorum);
+    replicasOf(key, readQuorum, "read quorum R");
+    return local.get(key);
+  }
+
+  /**
+   * As {@link #read(Bytes, int)}, without blocking: the stage completes when R replicas have
+   * answered (on the thread of the last answer; a local-only read completes before this returns),
+   * exceptionally with the exceptions {@code read} throws.
+   */
+  public CompletionStage<@Nullable StoredRecord> readAsync(Bytes key, int readQuorum) {
+    try {
+      return CompletableFuture.completedFuture(read(key, readQuorum));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * As {@link #update(Bytes, KeyOperation)}, with other quorums for this request.
+   *
+   * @throws IllegalArgumentException if a quorum is not within 1..N
+   */
+  public @Nullable StoredRecord update(Bytes key, KeyOperation operation, int writeQuorum, int readQuorum) {
+    checkQuorum("writeQuorum W", writeQuorum);
+    checkQuorum("readQuorum R", readQuorum);
+    return update(key, operation);
+  }
+
+  /**
+   * As {@link #update(Bytes, KeyOperation, int, int)}, without blocking: the stage completes when
+   * W replicas have acknowledged (on the thread of the last acknowledgement; a local-only update
+   * completes before this returns), exceptionally with the exceptions {@code update} throws. The
+   * operation may run on a thread of the cluster transport, and more than once if a concurrent
+   * update of the key intervened.
+   */
+  public CompletionStage<@Nullable StoredRecord> updateAsync(Bytes key, KeyOperation operation, int writeQuorum,
+      int readQuorum) {
+    try {
+      return CompletableFuture.completedFuture(update(key, operation, writeQuorum, readQuorum));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The ring this keyspace's keys are placed on now. */
+  public RingSnapshot ring() {
+    return ring.get();
+  }
+
+  private void checkQuorum(String what, int quorum) {
+    int n = settings.replicationFactor();
+    if (quorum < 1 || quorum > n) {
+      throw new IllegalArgumentException("cache '" + settings.name() + "': " + what + " = " + quorum
+          + " is out of range; need 1 <= " + what.substring(what.length() - 1) + " <= N (N = " + n + ")");
+    }
+  }
+
+  /**
    * Runs {@code operation} on {@code key} at its coordinating replica and replicates the result to
    * W replicas.
    *
@@ -110,12 +176,18 @@ public final class Coordinator {
       return newVersion(key, current, null, StoredRecord.NEVER);
     }
     Mutation.Write write = (Mutation.Write) mutation;
-    return newVersion(key, current, requireNonNull(write.value(), "value"), write.expiresAtMillis());
+    return newVersion(key, current, requireNonNull(write.value(), "value"), write.expiresAtMillis(), write.context());
   }
 
   private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
-    // A plain write descends everything this coordinator has seen of the key.
-    VectorClock context = current == null ? VectorClock.EMPTY : current.clock();
+    return newVersion(key, current, value, expiresAtMillis, null);
+  }
+
+  private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis,
+      @Nullable VectorClock writeContext) {
+    // A plain write descends everything this coordinator has seen of the key; a write with a
+    // context only what that context covers.
+    VectorClock context = writeContext != null ? writeContext : current == null ? VectorClock.EMPTY : current.clock();
     // One clock read per write: the clock entry's stamp is the wall-time part of the HLC timestamp,
     // which need only order the versions of this key (nowAfter: no write to shared state).
     long timestamp = hlc.nowAfter(current == null ? Long.MIN_VALUE : current.timestamp());

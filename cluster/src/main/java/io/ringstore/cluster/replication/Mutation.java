@@ -3,6 +3,8 @@ package io.ringstore.cluster.replication;
 import static java.util.Objects.requireNonNull;
 
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.VectorClock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link KeyOperation} decided to do with one key. The coordinator turns it into a new
@@ -22,6 +24,15 @@ public sealed interface Mutation {
   /** A write of {@code value}, expiring at {@code expiresAtMillis} ({@code StoredRecord.NEVER} for never). */
   static Mutation write(Bytes value, long expiresAtMillis) {
     return new Value(value, expiresAtMillis);
+  }
+
+  /**
+   * A write of {@code value} made by someone who had seen {@code context} (the extended API's
+   * {@code put(k, v, context)}): it replaces only the versions {@code context} covers; the others
+   * stay as siblings.
+   */
+  static Mutation write(Bytes value, long expiresAtMillis, VectorClock context) {
+    return new ContextWrite(value, expiresAtMillis, context);
   }
 
   /** Keep the value but change its absolute expiry (no new version; an access renewing the entry). */
@@ -47,12 +58,28 @@ public sealed interface Mutation {
 
     /** The absolute expiry in wall millis, {@code StoredRecord.NEVER} for never. */
     long expiresAtMillis();
+
+    /**
+     * The causal context the write was made with, or {@code null} for a plain write, which
+     * descends every version the coordinator holds.
+     */
+    default @Nullable VectorClock context() {
+      return null;
+    }
   }
 
   /** See {@link #write}. */
   record Value(Bytes value, long expiresAtMillis) implements Write {
     public Value {
       requireNonNull(value, "value");
+    }
+  }
+
+  /** See {@link #write(Bytes, long, VectorClock)}. */
+  record ContextWrite(Bytes value, long expiresAtMillis, VectorClock context) implements Write {
+    public ContextWrite {
+      requireNonNull(value, "value");
+      requireNonNull(context, "context");
     }
   }
 

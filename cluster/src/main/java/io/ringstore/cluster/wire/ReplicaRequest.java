@@ -1,0 +1,145 @@
+package io.ringstore.cluster.wire;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.VectorClock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request one node sends a replica of a keyspace: the replica protocol's questions.
+ * {@link WireCodec} turns them into bytes and back; each has one reply type ({@link ReplicaReply}).
+ *
+ * <p>Thread-safety: immutable (the {@link Bytes} and records it holds are immutable).
+ */
+public sealed interface ReplicaRequest {
+
+  /** The keyspace (cache) the request is about. */
+  String keyspace();
+
+  /**
+   * What the replica holds for {@code key}: answered by {@link ReplicaReply.Found}.
+   *
+   * @param withExpired whether a record whose expiry has passed is returned too (a coordinator
+   *     that runs a read-modify-write reports it as expired); otherwise it counts as absent
+   */
+  record Read(String keyspace, Bytes key, boolean withExpired) implements ReplicaRequest {
+    public Read {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(key, "key");
+    }
+  }
+
+  /**
+   * Merge {@code record} into what the replica holds by vector clock (a coordinator's replicated
+   * write, or a read repair): answered by {@link ReplicaReply.Ack}.
+   */
+  record Merge(String keyspace, Bytes key, StoredRecord record) implements ReplicaRequest {
+    public Merge {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(key, "key");
+      requireNonNull(record, "record");
+    }
+  }
+
+  /**
+   * A write made by a coordinator that is not the key's primary (its first live replica), sent to
+   * the primary, which serialises the key's writes: the primary merges {@code base} (if any) into
+   * its copy, and if {@code conditional} checks that its copy's clock equals {@code expected}
+   * ({@code null}: the key must be absent). If the check passes it makes the new version
+   * ({@code change}) with a dot of its own, replicates it and waits for {@code writeQuorum}
+   * acknowledgements within {@code timeoutMillis}: {@link ReplicaReply.Committed}. If the check
+   * fails: {@link ReplicaReply.Conflict} with the primary's copy, on which the coordinator decides
+   * again.
+   *
+   * @param base what the coordinator has seen beyond the primary's copy (after a conflict), or null
+   */
+  record Commit(String keyspace, Bytes key, boolean conditional, @Nullable VectorClock expected,
+      @Nullable StoredRecord base, Change change, int writeQuorum, long timeoutMillis) implements ReplicaRequest {
+    public Commit {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(key, "key");
+      requireNonNull(change, "change");
+      if (writeQuorum < 1) {
+        throw new IllegalArgumentException("writeQuorum = " + writeQuorum + "; need >= 1");
+      }
+      if (timeoutMillis < 1) {
+        throw new IllegalArgumentException("timeoutMillis = " + timeoutMillis + "; need >= 1");
+      }
+    }
+  }
+
+  /**
+   * Open the keyspace with {@code settings} on the replica if it is not open (a replica learns of a
+   * cache from the first coordinator that needs it): answered by {@link ReplicaReply.Ack}. The
+   * settings' removal listener does not travel; the replica uses none.
+   */
+  record Open(KeyspaceSettings settings) implements ReplicaRequest {
+    public Open {
+      requireNonNull(settings, "settings");
+    }
+
+    @Override
+    public String keyspace() {
+      return settings.name();
+    }
+  }
+
+  /** Remove every record of the keyspace on the replica: answered by {@link ReplicaReply.Ack}. */
+  record Clear(String keyspace) implements ReplicaRequest {
+    public Clear {
+      requireNonNull(keyspace, "keyspace");
+    }
+  }
+
+  /** Close the keyspace on the replica and drop its records: answered by {@link ReplicaReply.Ack}. */
+  record Drop(String keyspace) implements ReplicaRequest {
+    public Drop {
+      requireNonNull(keyspace, "keyspace");
+    }
+  }
+
+  /**
+   * A page of the replica's live records of the keyspace, in the engine's key order, starting after
+   * {@code afterKey} ({@code null}: from the start), at most {@code maxEntries}: answered by
+   * {@link ReplicaReply.Page}.
+   */
+  record Scan(String keyspace, @Nullable Bytes afterKey, int maxEntries) implements ReplicaRequest {
+    public Scan {
+      requireNonNull(keyspace, "keyspace");
+      if (maxEntries < 1) {
+        throw new IllegalArgumentException("maxEntries = " + maxEntries + "; need >= 1");
+      }
+    }
+  }
+
+  /**
+   * The new version a {@link Commit} asks for.
+   *
+   * @param kind write, delete or touch (a new expiry for the value held)
+   * @param value the value of a write, {@code null} for the other kinds
+   * @param expiresAtMillis the written value's absolute expiry (or the touch's), {@code StoredRecord.NEVER} for never
+   * @param context the causal context of the write ({@code null}: everything the primary holds,
+   *     a plain write); a write with a context replaces only the siblings it covers
+   */
+  record Change(Kind kind, @Nullable Bytes value, long expiresAtMillis, @Nullable VectorClock context) {
+    public Change {
+      requireNonNull(kind, "kind");
+      if ((kind == Kind.WRITE) != (value != null)) {
+        throw new IllegalArgumentException("a " + kind + " change " + (value == null ? "needs" : "has no") + " value");
+      }
+    }
+
+    /** What a change does. */
+    public enum Kind {
+      /** Write {@code value}. */
+      WRITE,
+      /** Delete the key: a tombstone. */
+      DELETE,
+      /** Keep the value, change its expiry. */
+      TOUCH
+    }
+  }
+}
