@@ -1,0 +1,913 @@
+package io.ringstore.cluster.wire;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.EvictionPolicy;
+import io.ringstore.spi.LimitExceededException;
+import io.ringstore.spi.MalformedRecordException;
+import io.ringstore.spi.RecordCodec;
+import io.ringstore.spi.RemovalListener;
+import io.ringstore.spi.Sibling;
+import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.VectorClock;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The binary form of the replica protocol's messages ({@link ReplicaRequest}, {@link ReplicaReply}),
+ * documented byte by byte in {@code docs/formats/wire.md}:
+ *
+ * <pre>
+ * frame  = magic "RW" (52 57)  version:u8 (1)  type:u8  body
+ * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan;
+ *          replies  81 Ack, 82 Found, 83 Committed, 84 Conflict, 85 UnknownKeyspace, 86 Refused, 87 Page
+ * str    = length:varint  UTF-8      key = length:varint (<= 1 MiB)  bytes
+ * record = length:varint  RecordCodec bytes          opt(x) = 00 | 01 x       bool = 00 | 01
+ * clock  = count:varint (<= 4096)  (actor:str (1..255)  counter:varint (>= 1)  stampMillis:varint)*
+ * </pre>
+ * Varints are unsigned LEB128 of up to 64 bits (at most 10 bytes) in their shortest form. Every
+ * value has exactly one encoding: a decoder refuses a longer varint, a record whose
+ * {@link RecordCodec} bytes are not the shortest, unsorted engine options and bytes after the
+ * message, so a decoded message encodes back to the very bytes it came from.
+ *
+ * <p>Encoding computes the frame's size first (running the writer in a counting mode) and then
+ * writes into one array of exactly that size: no stream, no growing, no trimming copy. Records are
+ * written here in {@link RecordCodec}'s format rather than through {@link RecordCodec#encode}, so
+ * that their bytes go straight into the frame. Decoding reads the frame in place and copies each
+ * key and value once, into the {@link Bytes} it becomes.
+ *
+ * <p>A decoder checks the frame against its bound before reading it and each count and length
+ * against the bytes left before allocating anything. Anything that breaks a rule is a
+ * {@link MalformedMessageException} naming the offset; nothing else escapes a decoder but the
+ * bound's {@link LimitExceededException}.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class WireCodec {
+
+  /** The format version this codec writes and reads. */
+  public static final int VERSION = 1;
+  /** The longest key, in bytes. */
+  public static final int MAX_KEY_BYTES = 1 << 20;
+  /** The longest keyspace name, in UTF-8 bytes (and the shortest is 1). */
+  public static final int MAX_KEYSPACE_NAME_BYTES = 255;
+  /** The longest name (engine, engine option, eviction policy, setting), in UTF-8 bytes. */
+  public static final int MAX_NAME_BYTES = 255;
+  /** The longest free text (an engine option's value, a refusal's message), in UTF-8 bytes. */
+  public static final int MAX_TEXT_BYTES = 65_535;
+  /** The most engine options an {@code Open} carries. */
+  public static final int MAX_ENGINE_OPTIONS = 256;
+  /** The most entries of one {@code Page}. */
+  public static final int MAX_PAGE_ENTRIES = 4096;
+  /** The setting that bounds a frame (the event bus's). */
+  public static final String MAX_FRAME_BYTES_SETTING = "ringstore.bus.maxFrameBytes";
+
+  private static final int MAGIC_0 = 0x52;
+  private static final int MAGIC_1 = 0x57;
+  private static final int HEADER_BYTES = 4;
+
+  private static final int READ = 0x01;
+  private static final int MERGE = 0x02;
+  private static final int COMMIT = 0x03;
+  private static final int OPEN = 0x04;
+  private static final int CLEAR = 0x05;
+  private static final int DROP = 0x06;
+  private static final int SCAN = 0x07;
+  private static final int ACK = 0x81;
+  private static final int FOUND = 0x82;
+  private static final int COMMITTED = 0x83;
+  private static final int CONFLICT = 0x84;
+  private static final int UNKNOWN_KEYSPACE = 0x85;
+  private static final int REFUSED = 0x86;
+  private static final int PAGE = 0x87;
+
+  private static final EvictionPolicy[] POLICIES = EvictionPolicy.values();
+  private static final ReplicaReply.Refused.Reason[] REASONS = ReplicaReply.Refused.Reason.values();
+  private static final ReplicaRequest.Change.Kind[] KINDS = ReplicaRequest.Change.Kind.values();
+
+  private WireCodec() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Encoding
+
+  /**
+   * The frame of {@code request}.
+   *
+   * @throws IllegalArgumentException if a string is outside its bound (a keyspace name of 0 or
+   *     more than 255 bytes, ...) or an int field is negative
+   * @throws LimitExceededException if a key is longer than {@link #MAX_KEY_BYTES}
+   */
+  public static byte[] encode(ReplicaRequest request) {
+    requireNonNull(request, "request");
+    Writer counter = new Writer(null);
+    writeRequest(counter, request);
+    Writer out = new Writer(new byte[counter.position]);
+    writeRequest(out, request);
+    return out.finish();
+  }
+
+  /**
+   * The frame of {@code reply}.
+   *
+   * @throws IllegalArgumentException if a string is outside its bound or an int field is negative
+   * @throws LimitExceededException if a key is longer than {@link #MAX_KEY_BYTES} or a page holds
+   *     more than {@link #MAX_PAGE_ENTRIES} entries
+   */
+  public static byte[] encode(ReplicaReply reply) {
+    requireNonNull(reply, "reply");
+    Writer counter = new Writer(null);
+    writeReply(counter, reply);
+    Writer out = new Writer(new byte[counter.position]);
+    writeReply(out, reply);
+    return out.finish();
+  }
+
+  private static void writeRequest(Writer out, ReplicaRequest request) {
+    if (request instanceof ReplicaRequest.Read read) {
+      out.header(READ);
+      out.keyspace(read.keyspace());
+      out.key(read.key());
+      out.bool(read.withExpired());
+    } else if (request instanceof ReplicaRequest.Merge merge) {
+      out.header(MERGE);
+      out.keyspace(merge.keyspace());
+      out.key(merge.key());
+      out.record(merge.record());
+    } else if (request instanceof ReplicaRequest.Commit commit) {
+      out.header(COMMIT);
+      out.keyspace(commit.keyspace());
+      out.key(commit.key());
+      out.bool(commit.conditional());
+      VectorClock expected = commit.expected();
+      out.bool(expected != null);
+      if (expected != null) {
+        out.clock(expected);
+      }
+      StoredRecord base = commit.base();
+      out.bool(base != null);
+      if (base != null) {
+        out.record(base);
+      }
+      ReplicaRequest.Change change = commit.change();
+      out.u8(change.kind().ordinal() + 1);
+      Bytes value = change.value();
+      if (value != null) {
+        out.lengthAndBytes(value);
+      }
+      out.varlong(change.expiresAtMillis());
+      VectorClock context = change.context();
+      out.bool(context != null);
+      if (context != null) {
+        out.clock(context);
+      }
+      out.nonNegative("writeQuorum", commit.writeQuorum());
+      out.varlong(commit.timeoutMillis());
+    } else if (request instanceof ReplicaRequest.Open open) {
+      out.header(OPEN);
+      out.settings(open.settings());
+    } else if (request instanceof ReplicaRequest.Clear clear) {
+      out.header(CLEAR);
+      out.keyspace(clear.keyspace());
+    } else if (request instanceof ReplicaRequest.Drop drop) {
+      out.header(DROP);
+      out.keyspace(drop.keyspace());
+    } else {
+      ReplicaRequest.Scan scan = (ReplicaRequest.Scan) request;
+      out.header(SCAN);
+      out.keyspace(scan.keyspace());
+      Bytes afterKey = scan.afterKey();
+      out.bool(afterKey != null);
+      if (afterKey != null) {
+        out.key(afterKey);
+      }
+      out.nonNegative("maxEntries", scan.maxEntries());
+    }
+  }
+
+  private static void writeReply(Writer out, ReplicaReply reply) {
+    if (reply instanceof ReplicaReply.Ack) {
+      out.header(ACK);
+    } else if (reply instanceof ReplicaReply.Found found) {
+      out.header(FOUND);
+      out.optionalRecord(found.record());
+    } else if (reply instanceof ReplicaReply.Committed committed) {
+      out.header(COMMITTED);
+      out.optionalRecord(committed.record());
+      out.nonNegative("acknowledged", committed.acknowledged());
+    } else if (reply instanceof ReplicaReply.Conflict conflict) {
+      out.header(CONFLICT);
+      out.optionalRecord(conflict.current());
+    } else if (reply instanceof ReplicaReply.UnknownKeyspace unknown) {
+      out.header(UNKNOWN_KEYSPACE);
+      out.keyspace(unknown.keyspace());
+    } else if (reply instanceof ReplicaReply.Refused refused) {
+      out.header(REFUSED);
+      out.u8(refused.reason().ordinal() + 1);
+      out.str("refusal message", refused.message(), 0, MAX_TEXT_BYTES);
+      out.str("refusal setting", refused.setting(), 0, MAX_NAME_BYTES);
+      out.varlong(refused.value());
+      out.varlong(refused.bound());
+    } else {
+      ReplicaReply.Page page = (ReplicaReply.Page) reply;
+      out.header(PAGE);
+      List<ReplicaReply.PageEntry> entries = page.entries();
+      if (entries.size() > MAX_PAGE_ENTRIES) {
+        throw new LimitExceededException("a page of " + entries.size() + " entries exceeds WireCodec.MAX_PAGE_ENTRIES = "
+            + MAX_PAGE_ENTRIES, "WireCodec.MAX_PAGE_ENTRIES", entries.size(), MAX_PAGE_ENTRIES);
+      }
+      out.varlong(entries.size());
+      for (ReplicaReply.PageEntry entry : entries) {
+        out.key(entry.key());
+        out.record(entry.record());
+      }
+      out.bool(page.more());
+    }
+  }
+
+  /**
+   * The number of bytes UTF-8 takes for {@code text}, as {@link String#getBytes} writes it (a lone
+   * surrogate becomes {@code '?'}).
+   */
+  private static int utf8Length(String text) {
+    int n = text.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        continue;
+      }
+      if (c < 0x800) {
+        bytes += 1;
+      } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+        bytes += 2; // 4 bytes for 2 chars
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        continue; // '?'
+      } else {
+        bytes += 2;
+      }
+    }
+    return bytes;
+  }
+
+  /** The bytes a varint of {@code value} takes (1 to 10). */
+  private static int varlongSize(long value) {
+    return 1 + (63 - Long.numberOfLeadingZeros(value | 1)) / 7;
+  }
+
+  /** The size of the RecordCodec form of {@code record}. */
+  private static int recordSize(StoredRecord record) {
+    long size = 2;
+    if (record.hasExpiry()) {
+      size += varlongSize(record.expiresAtMillis());
+    }
+    VectorClock clock = record.clock();
+    size += clockSize(clock);
+    List<Sibling> siblings = record.siblings();
+    size += varlongSize(siblings.size());
+    for (Sibling sibling : siblings) {
+      size += varlongSize(actorIndex(clock, sibling.dot().actor())) + varlongSize(sibling.dot().counter()) + 8;
+      Bytes value = sibling.value();
+      size += value == null ? 1 : varlongSize(value.length() + 1L) + value.length();
+    }
+    return checkedSize(size);
+  }
+
+  private static long clockSize(VectorClock clock) {
+    long size = varlongSize(clock.size());
+    for (int i = 0; i < clock.size(); i++) {
+      int actorBytes = utf8Length(clock.actor(i));
+      size += varlongSize(actorBytes) + actorBytes + varlongSize(clock.counterAt(i)) + varlongSize(clock.stampMillisAt(i));
+    }
+    return size;
+  }
+
+  private static int checkedSize(long size) {
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new LimitExceededException("a replica message of " + size + " bytes exceeds the largest array", "frame bytes",
+          size, Integer.MAX_VALUE - 16);
+    }
+    return (int) size;
+  }
+
+  private static int actorIndex(VectorClock clock, String actor) {
+    for (int i = 0; i < clock.size(); i++) {
+      if (clock.actor(i).equals(actor)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("a sibling's actor '" + actor + "' is not in the record's clock " + clock);
+  }
+
+  /** Milliseconds of a positive duration, rounded up (so it stays positive), at most Long.MAX_VALUE. */
+  private static long durationMillis(Duration duration) {
+    long millis;
+    try {
+      millis = duration.toMillis();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+    if (!duration.isNegative() && duration.getNano() % 1_000_000 != 0 && millis != Long.MAX_VALUE) {
+      millis++;
+    }
+    return millis;
+  }
+
+  /**
+   * Writes a frame into an array of its exact size, or (with no array) only counts its bytes: the
+   * same code sizes and writes a message, so the two cannot disagree. Checks of the values run
+   * while counting, before anything is allocated.
+   */
+  private static final class Writer {
+    private final byte @Nullable [] buffer;
+    private int position;
+
+    Writer(byte @Nullable [] buffer) {
+      this.buffer = buffer;
+    }
+
+    byte[] finish() {
+      byte[] b = requireNonNull(buffer);
+      if (position != b.length) {
+        throw new IllegalStateException("wrote " + position + " bytes of a frame sized " + b.length);
+      }
+      return b;
+    }
+
+    void header(int type) {
+      u8(MAGIC_0);
+      u8(MAGIC_1);
+      u8(VERSION);
+      u8(type);
+    }
+
+    void u8(int value) {
+      byte[] b = buffer;
+      if (b != null) {
+        b[position] = (byte) value;
+      }
+      position++;
+    }
+
+    void bool(boolean value) {
+      u8(value ? 1 : 0);
+    }
+
+    void varlong(long value) {
+      byte[] b = buffer;
+      if (b == null) {
+        position += varlongSize(value);
+        return;
+      }
+      long v = value;
+      while ((v & ~0x7FL) != 0) {
+        b[position++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      b[position++] = (byte) v;
+    }
+
+    void nonNegative(String what, int value) {
+      if (value < 0) {
+        throw new IllegalArgumentException(what + " = " + value + "; need >= 0 on the wire");
+      }
+      varlong(value);
+    }
+
+    void i64(long value) {
+      byte[] b = buffer;
+      if (b != null) {
+        for (int shift = 56; shift >= 0; shift -= 8) {
+          b[position++] = (byte) (value >>> shift);
+        }
+      } else {
+        position += 8;
+      }
+    }
+
+    void lengthAndBytes(Bytes bytes) {
+      int n = bytes.length();
+      varlong(n);
+      byte[] b = buffer;
+      if (b != null) {
+        System.arraycopy(bytes.unsafeArray(), 0, b, position, n);
+      }
+      position += n;
+    }
+
+    void key(Bytes key) {
+      if (key.length() > MAX_KEY_BYTES) {
+        throw new LimitExceededException("a key of " + key.length() + " bytes exceeds WireCodec.MAX_KEY_BYTES = "
+            + MAX_KEY_BYTES, "WireCodec.MAX_KEY_BYTES", key.length(), MAX_KEY_BYTES);
+      }
+      lengthAndBytes(key);
+    }
+
+    void keyspace(String name) {
+      str("keyspace name", name, 1, MAX_KEYSPACE_NAME_BYTES);
+    }
+
+    void str(String what, String text, int minBytes, int maxBytes) {
+      int n = utf8Length(text);
+      if (n < minBytes || n > maxBytes) {
+        throw new IllegalArgumentException(what + " '" + abbreviate(text) + "' is " + n + " UTF-8 bytes; need "
+            + minBytes + " to " + maxBytes);
+      }
+      varlong(n);
+      byte[] b = buffer;
+      if (b == null) {
+        position += n;
+        return;
+      }
+      int p = position;
+      int length = text.length();
+      for (int i = 0; i < length; i++) {
+        char c = text.charAt(i);
+        if (c < 0x80) {
+          b[p++] = (byte) c;
+        } else if (c < 0x800) {
+          b[p++] = (byte) (0xC0 | (c >> 6));
+          b[p++] = (byte) (0x80 | (c & 0x3F));
+        } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, text.charAt(++i));
+          b[p++] = (byte) (0xF0 | (cp >> 18));
+          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          b[p++] = (byte) (0x80 | (cp & 0x3F));
+        } else if (Character.isSurrogate(c)) {
+          b[p++] = '?';
+        } else {
+          b[p++] = (byte) (0xE0 | (c >> 12));
+          b[p++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+          b[p++] = (byte) (0x80 | (c & 0x3F));
+        }
+      }
+      position = p;
+    }
+
+    void clock(VectorClock clock) {
+      if (clock.size() > RecordCodec.MAX_CLOCK_ENTRIES) {
+        throw new LimitExceededException("a vector clock of " + clock.size() + " entries exceeds RecordCodec.MAX_CLOCK_ENTRIES = "
+            + RecordCodec.MAX_CLOCK_ENTRIES, "RecordCodec.MAX_CLOCK_ENTRIES", clock.size(), RecordCodec.MAX_CLOCK_ENTRIES);
+      }
+      varlong(clock.size());
+      for (int i = 0; i < clock.size(); i++) {
+        str("vector clock actor", clock.actor(i), 1, RecordCodec.MAX_ACTOR_BYTES);
+        varlong(clock.counterAt(i));
+        varlong(clock.stampMillisAt(i));
+      }
+    }
+
+    void optionalRecord(@Nullable StoredRecord record) {
+      bool(record != null);
+      if (record != null) {
+        record(record);
+      }
+    }
+
+    /** A record as its length and then its RecordCodec bytes, written in place. */
+    void record(StoredRecord record) {
+      int size = recordSize(record);
+      varlong(size);
+      if (buffer == null) {
+        position += size;
+        return;
+      }
+      int start = position;
+      u8(RecordCodec.VERSION);
+      boolean expires = record.hasExpiry();
+      u8(expires ? 1 : 0);
+      if (expires) {
+        varlong(record.expiresAtMillis());
+      }
+      VectorClock clock = record.clock();
+      clock(clock);
+      List<Sibling> siblings = record.siblings();
+      varlong(siblings.size());
+      for (Sibling sibling : siblings) {
+        varlong(actorIndex(clock, sibling.dot().actor()));
+        varlong(sibling.dot().counter());
+        i64(sibling.timestamp());
+        Bytes value = sibling.value();
+        if (value == null) {
+          varlong(0);
+        } else {
+          varlong(value.length() + 1L);
+          System.arraycopy(value.unsafeArray(), 0, buffer, position, value.length());
+          position += value.length();
+        }
+      }
+      if (position - start != size) {
+        throw new IllegalStateException("wrote " + (position - start) + " bytes of a record sized " + size);
+      }
+    }
+
+    void settings(KeyspaceSettings settings) {
+      keyspace(settings.name());
+      str("storage engine", settings.storageEngine(), 1, MAX_NAME_BYTES);
+      Map<String, String> options = settings.engineOptions();
+      if (options.size() > MAX_ENGINE_OPTIONS) {
+        throw new LimitExceededException("cache '" + settings.name() + "': " + options.size()
+            + " engine options exceed WireCodec.MAX_ENGINE_OPTIONS = " + MAX_ENGINE_OPTIONS, "WireCodec.MAX_ENGINE_OPTIONS",
+            options.size(), MAX_ENGINE_OPTIONS);
+      }
+      varlong(options.size());
+      String[] names = options.keySet().toArray(new String[0]);
+      Arrays.sort(names);
+      for (String name : names) {
+        str("engine option name", name, 1, MAX_NAME_BYTES);
+        str("engine option value", options.get(name), 0, MAX_TEXT_BYTES);
+      }
+      varlong(settings.maxEntries());
+      varlong(settings.maxBytes());
+      str("eviction policy", settings.evictionPolicy().name(), 1, MAX_NAME_BYTES);
+      varlong(settings.replicationFactor());
+      varlong(settings.writeQuorum());
+      varlong(settings.readQuorum());
+      varlong(durationMillis(settings.readTimeout()));
+      varlong(durationMillis(settings.writeTimeout()));
+      varlong(settings.maxSiblings());
+      varlong(settings.maxClockEntries());
+    }
+
+    private static String abbreviate(String text) {
+      return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Decoding
+
+  /**
+   * The request in {@code frame}.
+   *
+   * @throws LimitExceededException if the frame is longer than {@code maxFrameBytes} (nothing of
+   *     it is read)
+   * @throws MalformedMessageException if the frame is not exactly one request of this format
+   */
+  public static ReplicaRequest decodeRequest(byte[] frame, int maxFrameBytes) {
+    Reader in = open(frame, maxFrameBytes);
+    int typeAt = in.position;
+    int type = in.u8("type");
+    ReplicaRequest request;
+    switch (type) {
+      case READ -> request = new ReplicaRequest.Read(in.keyspace(), in.key("key"), in.bool("withExpired"));
+      case MERGE -> request = new ReplicaRequest.Merge(in.keyspace(), in.key("key"), in.record("record"));
+      case COMMIT -> request = in.commit();
+      case OPEN -> request = new ReplicaRequest.Open(in.settings());
+      case CLEAR -> request = new ReplicaRequest.Clear(in.keyspace());
+      case DROP -> request = new ReplicaRequest.Drop(in.keyspace());
+      case SCAN -> {
+        String keyspace = in.keyspace();
+        Bytes afterKey = in.present("afterKey") ? in.key("afterKey") : null;
+        int maxEntriesAt = in.position;
+        int maxEntries = in.intField("maxEntries");
+        if (maxEntries < 1) {
+          throw in.error("maxEntries = " + maxEntries + "; need >= 1", maxEntriesAt);
+        }
+        request = new ReplicaRequest.Scan(keyspace, afterKey, maxEntries);
+      }
+      default -> throw in.error("unknown request type 0x" + hex(type), typeAt);
+    }
+    in.expectEnd();
+    return request;
+  }
+
+  /**
+   * The reply in {@code frame}.
+   *
+   * @throws LimitExceededException if the frame is longer than {@code maxFrameBytes} (nothing of
+   *     it is read)
+   * @throws MalformedMessageException if the frame is not exactly one reply of this format
+   */
+  public static ReplicaReply decodeReply(byte[] frame, int maxFrameBytes) {
+    Reader in = open(frame, maxFrameBytes);
+    int typeAt = in.position;
+    int type = in.u8("type");
+    ReplicaReply reply;
+    switch (type) {
+      case ACK -> reply = new ReplicaReply.Ack();
+      case FOUND -> reply = new ReplicaReply.Found(in.optionalRecord("record"));
+      case COMMITTED -> reply = new ReplicaReply.Committed(in.optionalRecord("record"), in.intField("acknowledged"));
+      case CONFLICT -> reply = new ReplicaReply.Conflict(in.optionalRecord("current"));
+      case UNKNOWN_KEYSPACE -> reply = new ReplicaReply.UnknownKeyspace(in.keyspace());
+      case REFUSED -> {
+        int reasonAt = in.position;
+        int reason = in.u8("refusal reason");
+        if (reason < 1 || reason > REASONS.length) {
+          throw in.error("unknown refusal reason " + reason + "; need 1 to " + REASONS.length, reasonAt);
+        }
+        reply = new ReplicaReply.Refused(REASONS[reason - 1], in.str("refusal message", 0, MAX_TEXT_BYTES),
+            in.str("refusal setting", 0, MAX_NAME_BYTES), in.varlong("refusal value"), in.varlong("refusal bound"));
+      }
+      case PAGE -> {
+        int count = in.count("page entry count", MAX_PAGE_ENTRIES, 3);
+        List<ReplicaReply.PageEntry> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          entries.add(new ReplicaReply.PageEntry(in.key("page key"), in.record("page record")));
+        }
+        reply = new ReplicaReply.Page(entries, in.bool("more"));
+      }
+      default -> throw in.error("unknown reply type 0x" + hex(type), typeAt);
+    }
+    in.expectEnd();
+    return reply;
+  }
+
+  private static Reader open(byte[] frame, int maxFrameBytes) {
+    requireNonNull(frame, "frame");
+    if (frame.length > maxFrameBytes) {
+      throw new LimitExceededException("a replica message of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES_SETTING
+          + " = " + maxFrameBytes, MAX_FRAME_BYTES_SETTING, frame.length, maxFrameBytes);
+    }
+    Reader in = new Reader(frame);
+    int magic = in.u8("magic") << 8;
+    magic |= in.u8("magic");
+    if (magic != (MAGIC_0 << 8 | MAGIC_1)) {
+      throw in.error("bad magic 0x" + hex(magic >> 8) + hex(magic & 0xFF) + "; a replica protocol frame starts 0x5257 (\"RW\")", 0);
+    }
+    int version = in.u8("version");
+    if (version != VERSION) {
+      throw in.error("unknown replica protocol version " + version + " (this build reads version " + VERSION + ")", 2);
+    }
+    return in;
+  }
+
+  private static String hex(int b) {
+    return (b < 0x10 ? "0" : "") + Integer.toHexString(b);
+  }
+
+  /** A bounds-checked cursor over a frame; every problem becomes a MalformedMessageException. */
+  private static final class Reader {
+    private final byte[] bytes;
+    private int position;
+
+    Reader(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    MalformedMessageException error(String message, int at) {
+      return new MalformedMessageException("malformed replica message: " + message, at);
+    }
+
+    int remaining() {
+      return bytes.length - position;
+    }
+
+    void expectEnd() {
+      if (position != bytes.length) {
+        throw error(remaining() + " bytes after the message", position);
+      }
+    }
+
+    int u8(String what) {
+      if (position >= bytes.length) {
+        throw error("input ends before the " + what, position);
+      }
+      return bytes[position++] & 0xFF;
+    }
+
+    boolean bool(String what) {
+      int at = position;
+      int b = u8(what);
+      if (b > 1) {
+        throw error(what + " is " + b + "; a boolean is 0 or 1", at);
+      }
+      return b == 1;
+    }
+
+    /** A presence flag: whether an optional field follows. */
+    boolean present(String what) {
+      return bool("presence flag of " + what);
+    }
+
+    /** A varint of up to 64 bits in its shortest form. */
+    long varlong(String what) {
+      int at = position;
+      long result = 0;
+      for (int shift = 0; ; shift += 7) {
+        int b = u8(what);
+        if (shift == 63) {
+          if ((b & 0xFE) != 0) {
+            throw error(what + " is a varint over 64 bits", at);
+          }
+        }
+        result |= (long) (b & 0x7F) << shift;
+        if ((b & 0x80) == 0) {
+          if (b == 0 && shift > 0) {
+            throw error(what + " is a varint with a redundant trailing zero byte", at);
+          }
+          return result;
+        }
+      }
+    }
+
+    /** A varint in {@code [0, Integer.MAX_VALUE]}. */
+    int intField(String what) {
+      int at = position;
+      long value = varlong(what);
+      if (value < 0 || value > Integer.MAX_VALUE) {
+        throw error(what + " = " + Long.toUnsignedString(value) + " is out of range; need 0 to " + Integer.MAX_VALUE, at);
+      }
+      return (int) value;
+    }
+
+    /** A count of items of at least {@code minBytesEach} bytes each: checked before anything is allocated. */
+    int count(String what, int max, int minBytesEach) {
+      int at = position;
+      long value = varlong(what);
+      if (value < 0 || value > max) {
+        throw error(what + " = " + Long.toUnsignedString(value) + " is out of range; need 0 to " + max, at);
+      }
+      if (value * minBytesEach > remaining()) {
+        throw error(what + " = " + value + " needs at least " + value * minBytesEach + " bytes; " + remaining() + " left", at);
+      }
+      return (int) value;
+    }
+
+    /** A length in {@code [min, max]} that fits in what is left. */
+    int length(String what, int min, int max) {
+      int at = position;
+      long value = varlong(what + " length");
+      if (value < min || value > max) {
+        throw error(what + " length = " + Long.toUnsignedString(value) + " is out of range; need " + min + " to " + max, at);
+      }
+      if (value > remaining()) {
+        throw error(what + " of " + value + " bytes runs past the input (" + remaining() + " bytes left)", at);
+      }
+      return (int) value;
+    }
+
+    String keyspace() {
+      return str("keyspace name", 1, MAX_KEYSPACE_NAME_BYTES);
+    }
+
+    String str(String what, int min, int max) {
+      int n = length(what, min, max);
+      int start = position;
+      position += n;
+      byte[] b = bytes;
+      boolean ascii = true;
+      for (int i = start; i < start + n; i++) {
+        if (b[i] < 0) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) {
+        return new String(b, start, n, StandardCharsets.ISO_8859_1);
+      }
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, start, n)).toString();
+      } catch (CharacterCodingException e) {
+        throw error(what + " is not valid UTF-8", start);
+      }
+    }
+
+    /** Length-prefixed bytes, copied once into the Bytes they become. */
+    Bytes bytes(String what, int max) {
+      int n = length(what, 0, max);
+      int start = position;
+      position += n;
+      return n == 0 ? Bytes.EMPTY : Bytes.of(Arrays.copyOfRange(bytes, start, start + n));
+    }
+
+    Bytes key(String what) {
+      return bytes(what, MAX_KEY_BYTES);
+    }
+
+    VectorClock clock(String what) {
+      int at = position;
+      int n = count(what + " size", RecordCodec.MAX_CLOCK_ENTRIES, 4);
+      String[] actors = new String[n];
+      long[] counters = new long[n];
+      long[] stamps = new long[n];
+      for (int i = 0; i < n; i++) {
+        actors[i] = str(what + " actor", 1, RecordCodec.MAX_ACTOR_BYTES);
+        counters[i] = varlong(what + " counter");
+        stamps[i] = varlong(what + " stamp");
+      }
+      try {
+        return VectorClock.ofEntries(actors, counters, stamps);
+      } catch (IllegalArgumentException e) {
+        throw error(what + ": " + e.getMessage(), at);
+      }
+    }
+
+    @Nullable StoredRecord optionalRecord(String what) {
+      return present(what) ? record(what) : null;
+    }
+
+    /** A record: its length, then exactly that many bytes of RecordCodec's shortest form. */
+    StoredRecord record(String what) {
+      int n = length(what, 1, Integer.MAX_VALUE);
+      int start = position;
+      StoredRecord record;
+      try {
+        record = RecordCodec.decode(bytes, start, n);
+      } catch (MalformedRecordException e) {
+        String message = e.getMessage();
+        int suffix = message == null ? -1 : message.lastIndexOf(" (at offset ");
+        throw new MalformedMessageException("malformed replica message: " + what + ": "
+            + (suffix < 0 ? message : message.substring(0, suffix)), start + e.offset(), e);
+      }
+      if (recordSize(record) != n) {
+        throw error(what + " is not in its shortest form (a varint with redundant bytes)", start);
+      }
+      position += n;
+      return record;
+    }
+
+    ReplicaRequest.Commit commit() {
+      int at = position;
+      String keyspace = keyspace();
+      Bytes key = key("key");
+      boolean conditional = bool("conditional");
+      VectorClock expected = present("expected") ? clock("expected clock") : null;
+      StoredRecord base = optionalRecord("base");
+      int kindAt = position;
+      int kind = u8("change kind");
+      if (kind < 1 || kind > KINDS.length) {
+        throw error("unknown change kind " + kind + "; need 1 to " + KINDS.length, kindAt);
+      }
+      ReplicaRequest.Change.Kind changeKind = KINDS[kind - 1];
+      Bytes value = changeKind == ReplicaRequest.Change.Kind.WRITE ? bytes("change value", Integer.MAX_VALUE) : null;
+      long expiresAtMillis = varlong("change expiresAtMillis");
+      VectorClock context = present("context") ? clock("context clock") : null;
+      int quorumAt = position;
+      int writeQuorum = intField("writeQuorum");
+      int timeoutAt = position;
+      long timeoutMillis = varlong("timeoutMillis");
+      if (writeQuorum < 1) {
+        throw error("writeQuorum = " + writeQuorum + "; need >= 1", quorumAt);
+      }
+      if (timeoutMillis < 1) {
+        throw error("timeoutMillis = " + timeoutMillis + "; need >= 1", timeoutAt);
+      }
+      try {
+        return new ReplicaRequest.Commit(keyspace, key, conditional, expected, base,
+            new ReplicaRequest.Change(changeKind, value, expiresAtMillis, context), writeQuorum, timeoutMillis);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage(), at);
+      }
+    }
+
+    KeyspaceSettings settings() {
+      int at = position;
+      String name = keyspace();
+      String engine = str("storage engine", 1, MAX_NAME_BYTES);
+      int optionCount = count("engine option count", MAX_ENGINE_OPTIONS, 3);
+      Map<String, String> options = new HashMap<>(optionCount * 2);
+      String previous = null;
+      for (int i = 0; i < optionCount; i++) {
+        int nameAt = position;
+        String option = str("engine option name", 1, MAX_NAME_BYTES);
+        if (previous != null && previous.compareTo(option) >= 0) {
+          throw error("engine option '" + option + "' is not after '" + previous + "'; names must be strictly ascending",
+              nameAt);
+        }
+        options.put(option, str("engine option value", 0, MAX_TEXT_BYTES));
+        previous = option;
+      }
+      long maxEntries = varlong("maxEntries");
+      long maxBytes = varlong("maxBytes");
+      int policyAt = position;
+      String policyName = str("eviction policy", 1, MAX_NAME_BYTES);
+      EvictionPolicy policy = null;
+      for (EvictionPolicy p : POLICIES) {
+        if (p.name().equals(policyName)) {
+          policy = p;
+        }
+      }
+      if (policy == null) {
+        throw error("unknown eviction policy '" + policyName + "'", policyAt);
+      }
+      int replicationFactor = intField("replicationFactor");
+      int writeQuorum = intField("writeQuorum");
+      int readQuorum = intField("readQuorum");
+      long readTimeoutMillis = varlong("readTimeout");
+      long writeTimeoutMillis = varlong("writeTimeout");
+      int maxSiblings = intField("maxSiblings");
+      int maxClockEntries = intField("maxClockEntries");
+      try {
+        return new KeyspaceSettings(name, engine, options, maxEntries, maxBytes, policy, replicationFactor, writeQuorum,
+            readQuorum, Duration.ofMillis(readTimeoutMillis), Duration.ofMillis(writeTimeoutMillis), maxSiblings,
+            maxClockEntries, RemovalListener.NONE);
+      } catch (IllegalArgumentException e) {
+        throw error("keyspace settings: " + e.getMessage(), at);
+      }
+    }
+  }
+}
