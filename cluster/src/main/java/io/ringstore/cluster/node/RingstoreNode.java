@@ -5,6 +5,7 @@ import io.ringstore.cluster.replication.HybridLogicalClock;
 import io.ringstore.cluster.replication.Replica;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.spi.EngineSettings;
+import io.ringstore.spi.RemovalListener;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StorageEngineFactory;
 import io.ringstore.cluster.membership.Member;
@@ -44,25 +45,34 @@ public final class RingstoreNode implements AutoCloseable {
   // constant after construction
   private final NodeOptions options;
   private final HybridLogicalClock hlc;
-  private final RingSnapshot ring;
 
   private final @Nullable Vertx vertx;
   private final @Nullable Membership membership;
+  private final NodeCluster cluster;
+  private final @Nullable EventBusReplicas transport;
 
-  private final Map<String, Coordinator> keyspaces = new ConcurrentHashMap<>();
+  private final Map<String, Keyspace> keyspaces = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private RingstoreNode(NodeOptions options, @Nullable Vertx vertx, @Nullable Membership membership) {
+  /**
+   * One open keyspace: its coordinator, the removal listener its engine was opened with, and
+   * whether a cache on this node serves it (else it is only a replica for the other nodes).
+   */
+  private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served) {}
+
+  private RingstoreNode(NodeOptions options, @Nullable Vertx vertx, @Nullable Membership membership, int maxFrameBytes) {
     this.options = options;
     this.vertx = vertx;
     this.membership = membership;
     this.hlc = new HybridLogicalClock(options.env().clock());
-    this.ring = RingSnapshot.of(Map.of(options.nodeId(), options.weight()), options.vnodes());
+    this.cluster = membership == null ? NodeCluster.alone(options) : NodeCluster.of(options, membership);
+    this.transport = vertx == null ? null
+        : new EventBusReplicas(vertx, this, maxFrameBytes, EventBusReplicas.DEFAULT_MAX_IN_FLIGHT);
   }
 
   /** Starts a single node that is a cluster of its own. */
   public static RingstoreNode embedded(NodeOptions options) {
-    RingstoreNode node = new RingstoreNode(options, null, null);
+    RingstoreNode node = new RingstoreNode(options, null, null, 0);
     LOG.log(Level.DEBUG, () -> "Ringstore node " + options.nodeId() + " started (embedded, single member)");
     return node;
   }
@@ -102,7 +112,17 @@ public final class RingstoreNode implements AutoCloseable {
       throw new IllegalStateException("node " + options.nodeId() + " was interrupted while joining its cluster", e);
     }
     Membership membership = manager instanceof RingstoreClusterManager ours ? ours.membership() : (Membership) manager;
-    RingstoreNode node = new RingstoreNode(options, vertx, membership);
+    RingstoreNode node = new RingstoreNode(options, vertx, membership, eventBus.settings().maxFrameBytes());
+    try {
+      node.transport.start().toCompletionStage().toCompletableFuture().get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      node.close();
+      throw new IllegalStateException("node " + options.nodeId() + " could not start its replica service: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      node.close();
+      throw new IllegalStateException("node " + options.nodeId() + " was interrupted while starting its replica service", e);
+    }
     LOG.log(Level.INFO, () -> "Ringstore node " + options.nodeId() + " joined its cluster as Vert.x node "
         + manager.getNodeId() + " (" + manager.getNodes().size() + " members)");
     return node;
@@ -130,23 +150,11 @@ public final class RingstoreNode implements AutoCloseable {
   /**
    * The ring the cluster's membership gives now: every member, alive or down (a down node keeps
    * its tokens; only a node that left is off the ring), owning {@code vnodes x weight} tokens
-   * derived from its stable id, so every node computes the same ring from the same view. For an
-   * embedded node, {@link #ring()}. Keyspaces still use {@link #ring()} (this node alone) until
-   * replication moves them onto this one.
+   * derived from its stable id, so every node computes the same ring from the same view. The same
+   * as {@link #ring()}.
    */
   public RingSnapshot membershipRing() {
-    Membership m = membership;
-    if (m == null) {
-      return ring;
-    }
-    Map<String, Integer> weights = new TreeMap<>();
-    for (Member member : m.view().members().values()) {
-      if (member.status() != NodeStatus.LEFT) {
-        weights.put(member.id().value(), member.weight());
-      }
-    }
-    weights.putIfAbsent(nodeId(), options.weight());
-    return RingSnapshot.of(weights, options.vnodes());
+    return cluster.ring();
   }
 
   /** Whether this node is a member of a cluster (rather than a cluster of one). */
@@ -164,56 +172,127 @@ public final class RingstoreNode implements AutoCloseable {
     return options;
   }
 
-  /** The ring as this node sees it now. */
+  /** The ring as this node sees it now: itself alone for an embedded node. */
   public RingSnapshot ring() {
-    return ring;
+    return cluster.ring();
+  }
+
+  /** Whether {@code nodeId} is judged alive now. */
+  public boolean isAlive(String nodeId) {
+    return cluster.isAlive(nodeId);
   }
 
   /**
-   * Opens the keyspace {@code settings.name()} on this node, with a fresh engine.
+   * Opens the keyspace {@code settings.name()} on this node for a cache, with a fresh engine, or
+   * over the engine of a replica-only keyspace of that name (one another node's cache made this
+   * node open).
    *
-   * @throws IllegalStateException if a keyspace of that name is open or the node is closed
+   * @throws IllegalStateException if a cache on this node serves a keyspace of that name or the node is closed
    * @throws IllegalArgumentException if the engine is unknown or rejects the settings
    */
   public Coordinator openKeyspace(KeyspaceSettings settings) {
     checkOpen();
     // N above the member count is allowed (Dynamo: preference lists shrink); the coordinator
     // refuses operations whose quorum the shrunken list cannot meet.
-    StorageEngineFactory factory = StorageEngineFactory.named(settings.storageEngine(), options.classLoader());
-    EngineSettings engineSettings = new EngineSettings(settings.name(), settings.maxEntries(), settings.maxBytes(),
-        settings.evictionPolicy(), options.env(), settings.removalListener(), settings.engineOptions());
     return keyspaces.compute(settings.name(), (name, existing) -> {
-      if (existing != null) {
+      if (existing != null && existing.served()) {
         throw new IllegalStateException("keyspace '" + name + "' is already open on node " + nodeId());
       }
-      StorageEngine engine = factory.open(engineSettings);
-      return new Coordinator(nodeId(), settings, new Replica(engine), () -> ring, hlc);
-    });
-  }
-
-  /** The open keyspace {@code name}, or {@code null}. */
-  public @org.jspecify.annotations.Nullable Coordinator keyspace(String name) {
-    return keyspaces.get(name);
+      if (existing != null) {
+        existing.removals().switchTo(settings.removalListener());
+        return new Keyspace(existing.coordinator().withSettings(settings), existing.removals(), true);
+      }
+      return newKeyspace(settings, true);
+    }).coordinator();
   }
 
   /**
-   * Closes keyspace {@code name} on this node and keeps its records: a persistent engine finds them
-   * again when the keyspace is next opened on the same data (an in-memory engine has nowhere to
-   * keep them). What {@code Cache.close()} and a closing cache manager do.
+   * Opens keyspace {@code settings.name()} as a replica for the other nodes if it is not open
+   * (the replica protocol's {@code Open}); an open keyspace is left as it is.
+   */
+  void openReplica(KeyspaceSettings settings) {
+    checkOpen();
+    keyspaces.computeIfAbsent(settings.name(), name -> {
+      LOG.log(Level.DEBUG, () -> "node " + nodeId() + " opens keyspace '" + name + "' as a replica");
+      return newKeyspace(settings, false);
+    });
+  }
+
+  private Keyspace newKeyspace(KeyspaceSettings settings, boolean served) {
+    SwitchableRemovals removals = new SwitchableRemovals(served ? settings.removalListener() : RemovalListener.NONE);
+    StorageEngineFactory factory = StorageEngineFactory.named(settings.storageEngine(), options.classLoader());
+    EngineSettings engineSettings = new EngineSettings(settings.name(), settings.maxEntries(), settings.maxBytes(),
+        settings.evictionPolicy(), options.env(), removals, settings.engineOptions());
+    StorageEngine engine = factory.open(engineSettings);
+    Coordinator coordinator = new Coordinator(settings, new Replica(engine), cluster, transport, hlc, options.env());
+    return new Keyspace(coordinator, removals, served);
+  }
+
+  /** The open keyspace {@code name}, or {@code null}. */
+  public @Nullable Coordinator keyspace(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    return keyspace == null ? null : keyspace.coordinator();
+  }
+
+  /** Whether operations on keyspace {@code name} may block (its engine writes to disk). */
+  boolean blocks(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    return keyspace != null && !"memory".equals(keyspace.coordinator().settings().storageEngine());
+  }
+
+  /**
+   * The cache over keyspace {@code name} closes; its records stay: a persistent engine finds them
+   * again when the keyspace is next opened on the same data. On a clustered node the keyspace
+   * stays open as a replica for the other nodes; on an embedded one its engine closes. What
+   * {@code Cache.close()} and a closing cache manager do.
    */
   public void closeKeyspace(String name) {
-    Coordinator coordinator = keyspaces.remove(name);
-    if (coordinator != null) {
-      coordinator.closeEngine();
+    if (isClustered() && !closed) {
+      keyspaces.computeIfPresent(name, (n, keyspace) -> {
+        keyspace.removals().switchTo(RemovalListener.NONE);
+        return new Keyspace(keyspace.coordinator(), keyspace.removals(), false);
+      });
+      return;
+    }
+    Keyspace keyspace = keyspaces.remove(name);
+    if (keyspace != null) {
+      keyspace.coordinator().closeEngine();
     }
   }
 
-  /** Closes keyspace {@code name} and drops its records on this node: what {@code destroyCache} does. */
+  /**
+   * Closes keyspace {@code name} and drops its records on this node and, on a clustered node, asks
+   * every other live node to drop its replica: what {@code destroyCache} does.
+   *
+   * @throws io.ringstore.spi.QuorumNotReachedException naming the nodes that did not confirm (this
+   *     node's keyspace is dropped all the same)
+   */
   public void dropKeyspace(String name) {
-    Coordinator coordinator = keyspaces.remove(name);
-    if (coordinator != null) {
-      coordinator.clear();
-      coordinator.closeEngine();
+    Keyspace keyspace = keyspaces.remove(name);
+    if (keyspace != null) {
+      try {
+        keyspace.coordinator().dropElsewhere();
+      } finally {
+        keyspace.coordinator().clearLocal();
+        keyspace.coordinator().closeEngine();
+      }
+    }
+  }
+
+  /**
+   * Another node destroyed the cache: drop this node's replica of it, or only its records if a
+   * cache on this node still serves it.
+   */
+  void dropReplica(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    if (keyspace == null) {
+      return;
+    }
+    if (keyspace.served()) {
+      keyspace.coordinator().clearLocal();
+    } else if (keyspaces.remove(name, keyspace)) {
+      keyspace.coordinator().clearLocal();
+      keyspace.coordinator().closeEngine();
     }
   }
 
@@ -227,10 +306,21 @@ public final class RingstoreNode implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    EventBusReplicas t = transport;
+    if (t != null) {
+      try {
+        t.stop().toCompletionStage().toCompletableFuture().get(LEAVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        LOG.log(Level.DEBUG, "node " + nodeId() + ": unregistering its replica service failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    cluster.close();
     for (String name : keyspaces.keySet()) {
-      Coordinator coordinator = keyspaces.remove(name);
-      if (coordinator != null) {
-        coordinator.closeEngine();
+      Keyspace keyspace = keyspaces.remove(name);
+      if (keyspace != null) {
+        keyspace.coordinator().closeEngine();
       }
     }
     Vertx v = vertx;

@@ -5,53 +5,113 @@ import static java.util.Objects.requireNonNull;
 import io.ringstore.cluster.node.KeyspaceSettings;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.cluster.ring.Tokens;
+import io.ringstore.cluster.wire.ReplicaReply;
+import io.ringstore.cluster.wire.ReplicaRequest;
 import io.ringstore.spi.Bytes;
+import io.ringstore.spi.CapacityExceededException;
 import io.ringstore.spi.EngineEntry;
 import io.ringstore.spi.EngineStats;
 import io.ringstore.spi.LimitExceededException;
 import io.ringstore.spi.QuorumNotReachedException;
+import io.ringstore.spi.RingstoreException;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.VectorClock;
+import io.ringstore.spi.env.Clock;
+import io.ringstore.spi.env.Env;
+import io.ringstore.spi.env.Ticker;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The entry point of one keyspace's data path on this node: it finds a key's replicas on the
  * ring, runs reads and read-modify-writes through them and waits for the configured quorums.
  *
- * <p>A write is made on the key's coordinating replica, the first of its preference list: the
- * {@link KeyOperation} sees the replicas' merged record, its {@link Mutation} becomes a new
- * version (a new dot of this node on the key's clock, {@link StoredRecord#write}) and the version
- * is sent to the other replicas, which merge it ({@link Replica#merge}). A read asks R replicas
- * and merges their answers with {@link StoredRecord#sync}.
+ * <p><b>One replica</b> (a single node, or N = 1 with this node the key's replica): every step
+ * is a direct call on the calling thread, the {@link KeyOperation} runs inside the engine's atomic
+ * {@link StorageEngine#compute}: no network, future or thread hop.
  *
- * <p>On a single node the ring has one member, N = W = R = 1, and every step is a direct call on
- * the calling thread: no event bus, future or thread hop. A ring with remote members needs the
- * cluster transport, which this node does not have yet; {@link #update} and {@link #read} then
- * fail with {@link IllegalStateException} rather than pretend.
+ * <p><b>Several replicas</b> (Dynamo's data path, DESIGN.md section 3):
+ * <ul>
+ *   <li>A read asks every live replica of the key's preference list at once (this node's by a
+ *       direct call, the others over the {@link ReplicaTransport}), answers with the vector-clock
+ *       merge ({@link StoredRecord#sync}) of the first R answers, and repairs the replicas that
+ *       answered with less once all have answered ({@link ReadRound}).
+ *   <li>An update is a quorum read (R, expired records included), the operation's decision on the
+ *       merged record, and a <i>commit</i> at the key's primary, its first live replica, which
+ *       serialises the key's writes: the primary merges what the coordinator saw into its copy,
+ *       checks that its copy has not moved on (its clock equals the one the decision was made
+ *       on), makes the new version with a dot of its own, writes it, sends it to the other live
+ *       replicas and acknowledges after W ({@link WriteRound}). If the copy moved on, the
+ *       coordinator decides again on the newer record, at most {@link #MAX_ATTEMPTS} times.
+ * </ul>
+ * Too few live replicas for a quorum fail at once; too few answers in time fail after the
+ * keyspace's timeout; both with a {@link QuorumNotReachedException} that says how many replicas
+ * answered of how many required, and which failed why. A write that failed its quorum may still
+ * be visible on the replicas that took it (as in Dynamo): failure means "not acknowledged", not
+ * "not written".
  *
- * <p>Thread-safety: thread-safe. Operations on one key are serialised by the local replica's
- * engine ({@link StorageEngine#compute} is atomic per key).
+ * <p>Thread-safety: thread-safe. The synchronous methods run the operation on the calling thread;
+ * the asynchronous ones on the thread that completes the quorum read (a transport thread).
  */
 public final class Coordinator {
+  private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
+
+  /** How many times an update decides again after a concurrent update of its key. */
+  public static final int MAX_ATTEMPTS = 16;
+  /** The longest pause before an update decides again after a conflict, in microseconds. */
+  static final long MAX_BACKOFF_MICROS = 20_000;
+
+  /** How long a queued update keeps its turn on a key without coming back. */
+  static final long TURN_NANOS = 100_000_000L;
+  /** The most keys with queued updates a primary keeps (past it, conflicts are retried without a turn). */
+  static final int MAX_QUEUED_KEYS = 65_536;
+
   private final String nodeId;
   private final KeyspaceSettings settings;
+  // updates waiting for their turn per key (see commit); each queue is touched only inside its key's compute
+  private final ConcurrentHashMap<Bytes, ArrayList<Turn>> turns = new ConcurrentHashMap<>();
+  private final AtomicLong tickets = new AtomicLong();
+  // the placement of every key on a single-member ring, kept to spare an object per operation
+  private @Nullable Placement soloPlacement;
   private final Replica local;
-  private final Supplier<RingSnapshot> ring;
+  private final ClusterView cluster;
+  private final @Nullable ReplicaTransport transport;
   private final HybridLogicalClock hlc;
+  private final Env env;
+  private final Clock clock;
+  private final Ticker ticker;
 
-  public Coordinator(String nodeId, KeyspaceSettings settings, Replica local, Supplier<RingSnapshot> ring,
-      HybridLogicalClock hlc) {
-    this.nodeId = nodeId;
+  /**
+   * @param transport how to reach other nodes, or {@code null} for a node without a network (then
+   *     only keys whose one replica is this node are served)
+   */
+  public Coordinator(KeyspaceSettings settings, Replica local, ClusterView cluster, @Nullable ReplicaTransport transport,
+      HybridLogicalClock hlc, Env env) {
+    this.nodeId = cluster.self();
     this.settings = settings;
     this.local = local;
-    this.ring = ring;
+    this.cluster = cluster;
+    this.transport = transport;
     this.hlc = hlc;
+    this.env = env;
+    this.clock = env.clock();
+    this.ticker = env.ticker();
+  }
+
+  /** This coordinator with other settings over the same replica (a cache opened over a replica-only keyspace). */
+  public Coordinator withSettings(KeyspaceSettings newSettings) {
+    return new Coordinator(newSettings, local, cluster, transport, hlc, env);
   }
 
   /** The keyspace's settings. */
@@ -64,15 +124,28 @@ public final class Coordinator {
     return nodeId;
   }
 
+  /** This node's replica of the keyspace. */
+  public Replica replica() {
+    return local;
+  }
+
+  // ---- reads ----
+
   /**
    * The merged record of R replicas of {@code key}, or {@code null}; never an expired one.
    * Tombstones are returned.
    *
-   * @throws QuorumNotReachedException if fewer than R replicas serve the key
+   * @throws QuorumNotReachedException if fewer than R replicas answer
    */
   public @Nullable StoredRecord read(Bytes key) {
-    replicasOf(key, settings.readQuorum(), "read quorum R");
-    return local.get(key);
+    Placement placement = place(key);
+    if (placement.local) {
+      if (settings.readQuorum() > 1) {
+        requireLive(placement, settings.readQuorum(), "readQuorum R");
+      }
+      return local.get(key);
+    }
+    return await(readRound(key, settings.readQuorum(), false, placement), settings.readTimeout().toMillis(), "a read");
   }
 
   /**
@@ -82,8 +155,12 @@ public final class Coordinator {
    */
   public @Nullable StoredRecord read(Bytes key, int readQuorum) {
     checkQuorum("readQuorum R", readQuorum);
-    replicasOf(key, readQuorum, "read quorum R");
-    return local.get(key);
+    Placement placement = place(key);
+    if (placement.local) {
+      requireLive(placement, readQuorum, "readQuorum R");
+      return local.get(key);
+    }
+    return await(readRound(key, readQuorum, false, placement), settings.readTimeout().toMillis(), "a read");
   }
 
   /**
@@ -93,10 +170,37 @@ public final class Coordinator {
    */
   public CompletionStage<@Nullable StoredRecord> readAsync(Bytes key, int readQuorum) {
     try {
-      return CompletableFuture.completedFuture(read(key, readQuorum));
+      checkQuorum("readQuorum R", readQuorum);
+      Placement placement = place(key);
+      if (placement.local) {
+        requireLive(placement, readQuorum, "readQuorum R");
+        return CompletableFuture.completedFuture(local.get(key));
+      }
+      return readRound(key, readQuorum, false, placement);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private CompletableFuture<@Nullable StoredRecord> readRound(Bytes key, int quorum, boolean withExpired, Placement placement) {
+    requireLive(placement, quorum, "readQuorum R");
+    return new ReadRound(this, key, placement.live, quorum, "readQuorum R").start(withExpired).result;
+  }
+
+  // ---- updates ----
+
+  /**
+   * Runs {@code operation} on {@code key} and replicates the result to W replicas.
+   *
+   * @return the record now stored, or {@code null} if the key holds nothing
+   * @throws LimitExceededException if the result would keep more than {@code maxSiblings} values,
+   *     or a bounded engine may not make room (nothing is written)
+   * @throws QuorumNotReachedException if fewer than R replicas answer the read or fewer than W
+   *     acknowledge the write
+   * @throws ContentionException if concurrent updates of the key won every attempt
+   */
+  public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
+    return updateChecked(key, operation, settings.writeQuorum(), settings.readQuorum());
   }
 
   /**
@@ -107,54 +211,270 @@ public final class Coordinator {
   public @Nullable StoredRecord update(Bytes key, KeyOperation operation, int writeQuorum, int readQuorum) {
     checkQuorum("writeQuorum W", writeQuorum);
     checkQuorum("readQuorum R", readQuorum);
-    return update(key, operation);
+    return updateChecked(key, operation, writeQuorum, readQuorum);
+  }
+
+  private @Nullable StoredRecord updateChecked(Bytes key, KeyOperation operation, int writeQuorum, int readQuorum) {
+    Placement placement = place(key);
+    if (placement.local) {
+      if (writeQuorum > 1 || readQuorum > 1) {
+        requireLive(placement, Math.max(writeQuorum, readQuorum), writeQuorum >= readQuorum ? "writeQuorum W" : "readQuorum R");
+      }
+      return updateLocally(key, operation);
+    }
+    CallerThread caller = new CallerThread();
+    return caller.await(updateRound(key, operation, writeQuorum, readQuorum, placement, caller.executor()), ticker,
+        updateDeadlineMillis(), "an update of cache '" + settings.name() + "'");
   }
 
   /**
    * As {@link #update(Bytes, KeyOperation, int, int)}, without blocking: the stage completes when
    * W replicas have acknowledged (on the thread of the last acknowledgement; a local-only update
    * completes before this returns), exceptionally with the exceptions {@code update} throws. The
-   * operation may run on a thread of the cluster transport, and more than once if a concurrent
-   * update of the key intervened.
+   * operation runs on the thread that completed the quorum read (a transport thread: it must not
+   * block), and more than once if a concurrent update of the key intervened.
    */
   public CompletionStage<@Nullable StoredRecord> updateAsync(Bytes key, KeyOperation operation, int writeQuorum,
       int readQuorum) {
     try {
-      return CompletableFuture.completedFuture(update(key, operation, writeQuorum, readQuorum));
+      checkQuorum("writeQuorum W", writeQuorum);
+      checkQuorum("readQuorum R", readQuorum);
+      Placement placement = place(key);
+      if (placement.local) {
+        requireLive(placement, Math.max(writeQuorum, readQuorum), writeQuorum >= readQuorum ? "writeQuorum W" : "readQuorum R");
+        return CompletableFuture.completedFuture(updateLocally(key, operation));
+      }
+      return updateRound(key, operation, writeQuorum, readQuorum, placement, Runnable::run);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  /** The ring this keyspace's keys are placed on now. */
-  public RingSnapshot ring() {
-    return ring.get();
+  private @Nullable StoredRecord updateLocally(Bytes key, KeyOperation operation) {
+    if (operation instanceof DirectOperation direct) {
+      direct.bind(this, true);
+      return local.apply(key, direct);
+    }
+    return local.apply(key, (k, current) -> version(k, current, operation.apply(current), true));
   }
 
-  private void checkQuorum(String what, int quorum) {
-    int n = settings.replicationFactor();
-    if (quorum < 1 || quorum > n) {
-      throw new IllegalArgumentException("cache '" + settings.name() + "': " + what + " = " + quorum
-          + " is out of range; need 1 <= " + what.substring(what.length() - 1) + " <= N (N = " + n + ")");
+  private CompletableFuture<@Nullable StoredRecord> updateRound(Bytes key, KeyOperation operation, int writeQuorum,
+      int readQuorum, Placement placement, Executor decisions) {
+    requireLive(placement, writeQuorum, "writeQuorum W");
+    long ticket = tickets.incrementAndGet();
+    return readRound(key, readQuorum, true, placement)
+        .thenComposeAsync(record -> attempt(key, operation, ticket, record, false, writeQuorum, placement, decisions, 1),
+            decisions);
+  }
+
+  /** One decision of {@code operation} on {@code seen} and its commit at the primary. */
+  private CompletableFuture<@Nullable StoredRecord> attempt(Bytes key, KeyOperation operation, long ticket, @Nullable StoredRecord seen,
+      boolean sendSeen, int writeQuorum, Placement placement, Executor decisions, int attempt) {
+    Mutation mutation = requireNonNull(operation.apply(seen), "the operation's mutation");
+    if (mutation instanceof Mutation.Keep) {
+      return CompletableFuture.completedFuture(seen);
     }
+    String primary = placement.live.get(0);
+    boolean localPrimary = primary.equals(nodeId);
+    ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, true,
+        seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, changeOf(mutation), writeQuorum,
+        settings.writeTimeout().toMillis());
+    CompletionStage<ReplicaReply> reply = localPrimary
+        ? commit(commit)
+        : request(primary, commit, 2 * settings.writeTimeout().toMillis());
+    return reply.thenComposeAsync(answer -> {
+      if (answer instanceof ReplicaReply.Committed committed) {
+        StoredRecord stored = committed.record();
+        if (!localPrimary && stored != null && placement.replicas.contains(nodeId)) {
+          // this node is a replica too: hold what it just acknowledged to its caller
+          try {
+            local.merge(key, stored);
+          } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': keeping a committed version locally failed", e);
+          }
+        }
+        return CompletableFuture.completedFuture(stored);
+      }
+      if (answer instanceof ReplicaReply.Conflict conflict) {
+        if (attempt >= MAX_ATTEMPTS) {
+          return CompletableFuture.failedFuture(new ContentionException(String.format(
+              "cache '%s': an update of key %s gave up after %d attempts, each overtaken by a concurrent update at its primary %s",
+              settings.name(), key, attempt, primary)));
+        }
+        StoredRecord current = conflict.current();
+        StoredRecord next = seen == null ? current : current == null ? seen : StoredRecord.sync(seen, current);
+        if (attempt == 1) {
+          // the primary queued this update (see commit): likely its turn now, no pause
+          return attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1);
+        }
+        // a random pause, growing with the attempts, so that contenders on a hot key take turns
+        CompletableFuture<Void> pause = new CompletableFuture<>();
+        env.scheduler().schedule(() -> pause.complete(null), Duration.ofNanos(1000 * backoffMicros(attempt)));
+        return pause.thenComposeAsync(
+            ignored -> attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1), decisions);
+      }
+      return CompletableFuture.failedFuture(refusal(primary, answer));
+    }, decisions).toCompletableFuture();
   }
 
   /**
-   * Runs {@code operation} on {@code key} at its coordinating replica and replicates the result to
-   * W replicas.
+   * The primary's part of an update: merge what the coordinator saw, check the condition, make and
+   * write the new version, replicate it and wait for W. Never throws: every outcome is a reply.
    *
-   * @return the record now stored, or {@code null} if the key holds nothing
-   * @throws LimitExceededException if the result would keep more than {@code maxSiblings} values,
-   *     or a bounded engine may not make room (nothing is written)
-   * @throws QuorumNotReachedException if fewer than W replicas serve the key (nothing is written)
+   * <p>Fairness: a coordinator on this node decides faster than one elsewhere (its read of this
+   * replica is a direct call), so on a hot key it could win every time. An update whose
+   * conditional commit fails is queued for the key (by its origin and ticket); while the queue is
+   * not empty, only its head may commit, the others are answered with a conflict. A queued update
+   * that does not come back within {@link #TURN_NANOS} loses its turn.
    */
-  public @Nullable StoredRecord update(Bytes key, KeyOperation operation) {
-    boolean onlyReplica = replicasOf(key, settings.writeQuorum(), "write quorum W").size() == 1;
-    if (operation instanceof DirectOperation direct) {
-      direct.bind(this, onlyReplica);
-      return local.apply(key, direct);
+  public CompletionStage<ReplicaReply> commit(ReplicaRequest.Commit commit) {
+    Bytes key = commit.key();
+    StoredRecord[] conflict = new StoredRecord[1];
+    boolean[] conflicted = new boolean[1];
+    StoredRecord next;
+    try {
+      next = local.apply(key, (k, current) -> {
+        StoredRecord base = commit.base();
+        StoredRecord seen = base == null ? current : current == null ? base : StoredRecord.sync(current, base);
+        if (commit.conditional() && (!sameVersion(seen, commit.expected()) || !myTurn(k, commit))) {
+          conflicted[0] = true;
+          conflict[0] = seen;
+          queue(k, commit);
+          return seen;
+        }
+        if (!turns.isEmpty()) {
+          leaveQueue(k, commit);
+        }
+        return versionOf(k, seen, commit.change());
+      });
+    } catch (CapacityExceededException e) {
+      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.CAPACITY,
+          e.getMessage(), e.setting(), e.value(), e.limit()));
+    } catch (LimitExceededException e) {
+      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.LIMIT,
+          e.getMessage(), e.setting(), e.value(), e.limit()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.ERROR,
+          "cache '" + settings.name() + "' on node " + nodeId + ": " + e, "", 0, 0));
     }
-    return local.apply(key, (k, current) -> version(k, current, operation.apply(current), onlyReplica));
+    if (conflicted[0]) {
+      return CompletableFuture.completedFuture(new ReplicaReply.Conflict(conflict[0]));
+    }
+    if (next == null) {
+      return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
+    }
+    Placement placement = place(key);
+    List<String> others = new ArrayList<>(placement.live.size());
+    for (String node : placement.live) {
+      if (!node.equals(nodeId)) {
+        others.add(node);
+      }
+    }
+    int quorum = commit.writeQuorum();
+    WriteRound round = WriteRound.start(this, key, next, others, quorum);
+    return round.result.thenApply(acknowledged -> acknowledged >= quorum
+        ? new ReplicaReply.Committed(next, acknowledged)
+        : new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, String.format(
+            "cache '%s': writeQuorum W = %d not reached: %d of %d live replicas %s acknowledged (%s)", settings.name(), quorum,
+            acknowledged, others.size() + 1, placement.live, round.failures()), "writeQuorum W", acknowledged, quorum));
+  }
+
+  /** An update waiting for its turn to commit on a key: its origin, ticket and deadline. */
+  private record Turn(String origin, long ticket, long untilNanos) {
+    boolean is(ReplicaRequest.Commit commit) {
+      return ticket == commit.ticket() && origin.equals(commit.origin());
+    }
+  }
+
+  /** Whether {@code commit} may commit now: no queue for its key, or it heads it (called inside the key's compute). */
+  private boolean myTurn(Bytes key, ReplicaRequest.Commit commit) {
+    if (turns.isEmpty()) {
+      return true;
+    }
+    ArrayList<Turn> queue = turns.get(key);
+    if (queue == null) {
+      return true;
+    }
+    long now = ticker.nanos();
+    while (!queue.isEmpty() && now - queue.get(0).untilNanos() > 0 && !queue.get(0).is(commit)) {
+      queue.remove(0); // its update did not come back in time
+    }
+    if (queue.isEmpty()) {
+      turns.remove(key, queue);
+      return true;
+    }
+    return queue.get(0).is(commit);
+  }
+
+  /** Queues {@code commit}'s update for its key, or renews its deadline (called inside the key's compute). */
+  private void queue(Bytes key, ReplicaRequest.Commit commit) {
+    if (turns.size() >= MAX_QUEUED_KEYS && !turns.containsKey(key)) {
+      return; // bounded: past it, conflicts are retried without a turn
+    }
+    ArrayList<Turn> queue = turns.computeIfAbsent(key, k -> new ArrayList<>(4));
+    Turn renewed = new Turn(commit.origin(), commit.ticket(), ticker.nanos() + TURN_NANOS);
+    for (int i = 0; i < queue.size(); i++) {
+      if (queue.get(i).is(commit)) {
+        queue.set(i, renewed); // keeps its place
+        return;
+      }
+    }
+    queue.add(renewed);
+  }
+
+  /** Removes {@code commit}'s update from its key's queue once it committed (called inside the key's compute). */
+  private void leaveQueue(Bytes key, ReplicaRequest.Commit commit) {
+    ArrayList<Turn> queue = turns.get(key);
+    if (queue != null) {
+      queue.removeIf(turn -> turn.is(commit));
+      if (queue.isEmpty()) {
+        turns.remove(key, queue);
+      }
+    }
+  }
+
+  /** A pause in [0, min(MAX_BACKOFF_MICROS, 250 x 2^attempt)) microseconds, spread by a stateless hash. */
+  private long backoffMicros(int attempt) {
+    long bound = Math.min(MAX_BACKOFF_MICROS, 250L << Math.min(attempt, 20));
+    long h = ticker.nanos() ^ ((long) nodeId.hashCode() << 32) ^ attempt;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    return Math.floorMod(h, bound);
+  }
+
+  private static boolean sameVersion(@Nullable StoredRecord held, @Nullable VectorClock expected) {
+    return held == null ? expected == null : expected != null && held.clock().equals(expected);
+  }
+
+  private @Nullable StoredRecord versionOf(Bytes key, @Nullable StoredRecord seen, ReplicaRequest.Change change) {
+    switch (change.kind()) {
+      case WRITE:
+        return newVersion(key, seen, requireNonNull(change.value()), change.expiresAtMillis(), change.context());
+      case DELETE:
+        if (seen == null || seen.isTombstone()) {
+          return seen;
+        }
+        return newVersion(key, seen, null, StoredRecord.NEVER, null);
+      default: // TOUCH: a new version, so that a shorter expiry reaches every replica
+        if (seen == null || seen.isTombstone()) {
+          return seen;
+        }
+        if (seen.hasSiblings()) {
+          return seen.withExpiry(change.expiresAtMillis());
+        }
+        return newVersion(key, seen, seen.soleValue(), change.expiresAtMillis(), null);
+    }
+  }
+
+  private static ReplicaRequest.Change changeOf(Mutation mutation) {
+    if (mutation instanceof Mutation.Write write) {
+      return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.WRITE, write.value(), write.expiresAtMillis(), write.context());
+    }
+    if (mutation instanceof Mutation.Touch touch) {
+      return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.TOUCH, null, touch.expiresAtMillis(), null);
+    }
+    return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.DELETE, null, StoredRecord.NEVER, null);
   }
 
   /** The record that {@code mutation}, decided on {@code current}, makes of {@code key}. */
@@ -173,14 +493,10 @@ public final class Coordinator {
         // The key's only replica: no other copy can bring the key back, so no tombstone is needed.
         return null;
       }
-      return newVersion(key, current, null, StoredRecord.NEVER);
+      return newVersion(key, current, null, StoredRecord.NEVER, null);
     }
     Mutation.Write write = (Mutation.Write) mutation;
     return newVersion(key, current, requireNonNull(write.value(), "value"), write.expiresAtMillis(), write.context());
-  }
-
-  private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis) {
-    return newVersion(key, current, value, expiresAtMillis, null);
   }
 
   private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis,
@@ -205,15 +521,238 @@ public final class Coordinator {
     return next;
   }
 
-  /** A weakly consistent iterator over this node's live records of the keyspace. */
-  public Iterator<EngineEntry> scan() {
-    return local.engine().iterator();
+  // ---- the replica side and the transport, for the rounds and the node ----
+
+  /** This replica's record of {@code key}; with {@code withExpired}, also one whose expiry has passed. */
+  public @Nullable StoredRecord localRead(Bytes key, boolean withExpired) {
+    if (!withExpired) {
+      return local.get(key);
+    }
+    StoredRecord[] held = new StoredRecord[1];
+    local.apply(key, (k, current) -> {
+      held[0] = current;
+      return current;
+    });
+    return held[0];
   }
 
-  /** Removes every record of the keyspace on this node. */
+  /** Sends {@code request} to {@code node}; a replica that lacks the keyspace is given it and asked again. */
+  CompletionStage<ReplicaReply> request(String node, ReplicaRequest request, long timeoutMillis) {
+    ReplicaTransport t = transport;
+    if (t == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("cache '" + settings.name()
+          + "': node " + nodeId + " has no cluster transport to reach " + node));
+    }
+    return t.send(node, request, timeoutMillis).thenCompose(reply -> {
+      if (!(reply instanceof ReplicaReply.UnknownKeyspace)) {
+        return CompletableFuture.completedFuture(reply);
+      }
+      return t.send(node, new ReplicaRequest.Open(settings), timeoutMillis)
+          .thenCompose(opened -> opened instanceof ReplicaReply.Ack
+              ? t.send(node, request, timeoutMillis)
+              : CompletableFuture.completedFuture(opened));
+    });
+  }
+
+  /** Sends {@code record} to {@code node} to merge (read repair); failures are only logged. */
+  void repair(String node, Bytes key, StoredRecord record) {
+    if (node.equals(nodeId)) {
+      try {
+        local.merge(key, record);
+      } catch (RuntimeException e) {
+        LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': local read repair failed", e);
+      }
+      return;
+    }
+    request(node, new ReplicaRequest.Merge(settings.name(), key, record), settings.writeTimeout().toMillis())
+        .whenComplete((reply, failure) -> {
+          if (failure != null || !(reply instanceof ReplicaReply.Ack)) {
+            LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': read repair of " + node + " failed: "
+                + (failure != null ? describe(node, failure) : describe(reply)));
+          }
+        });
+  }
+
+  long wallMillis() {
+    return clock.millis();
+  }
+
+  static String describe(String node, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    String message = cause.getMessage();
+    return message != null && message.contains(node) ? message : node + ": " + (message == null ? cause.toString() : message);
+  }
+
+  static String describe(ReplicaReply reply) {
+    return reply instanceof ReplicaReply.Refused refused ? refused.message() : "unexpected reply " + reply;
+  }
+
+  private RingstoreException refusal(String primary, ReplicaReply reply) {
+    if (reply instanceof ReplicaReply.Refused refused) {
+      switch (refused.reason()) {
+        case QUORUM:
+          return new QuorumNotReachedException(refused.message(), (int) refused.bound(), (int) refused.value());
+        case LIMIT:
+        case CAPACITY:
+          return new LimitExceededException(refused.message(), refused.setting(), refused.value(), refused.bound());
+        default:
+          return new RingstoreException("cache '" + settings.name() + "': the key's primary " + primary + " refused: "
+              + refused.message());
+      }
+    }
+    return new RingstoreException("cache '" + settings.name() + "': the key's primary " + primary + " answered " + reply);
+  }
+
+  // ---- placement ----
+
+  /** A key's replicas now, and the live ones among them, in preference order. */
+  private record Placement(List<String> replicas, List<String> live, boolean local) {}
+
+  private Placement place(Bytes key) {
+    RingSnapshot snapshot = cluster.ring();
+    if (snapshot.isSingleMember()) {
+      List<String> members = snapshot.members();
+      if (!members.get(0).equals(nodeId)) {
+        throw new IllegalStateException("cache '" + settings.name() + "': the ring's only member is " + members.get(0)
+            + ", not this node " + nodeId);
+      }
+      Placement solo = soloPlacement;
+      if (solo == null || solo.replicas != members) {
+        solo = new Placement(members, members, true);
+        soloPlacement = solo; // racy but benign: placements are immutable
+      }
+      return solo;
+    }
+    List<String> replicas = snapshot.preferenceList(Tokens.of(key), settings.replicationFactor());
+    if (replicas.size() == 1 && replicas.get(0).equals(nodeId)) {
+      return new Placement(replicas, replicas, true);
+    }
+    if (transport == null) {
+      throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster"
+          + " transport, which this node does not run; only a single-member ring is served");
+    }
+    List<String> live = replicas;
+    for (int i = 0; i < replicas.size(); i++) {
+      if (!cluster.isAlive(replicas.get(i))) {
+        live = new ArrayList<>(replicas.size());
+        for (String node : replicas) {
+          if (cluster.isAlive(node)) {
+            live.add(node);
+          }
+        }
+        break;
+      }
+    }
+    return new Placement(replicas, live, false);
+  }
+
+  /** Fails at once when fewer live replicas than {@code quorum} serve the key. */
+  private void requireLive(Placement placement, int quorum, String what) {
+    if (placement.live.size() < quorum) {
+      List<String> down = new ArrayList<>(placement.replicas);
+      down.removeAll(placement.live);
+      String why = down.isEmpty()
+          ? String.format("the key has %d replicas %s on a ring of %d members", placement.replicas.size(), placement.replicas,
+              cluster.ring().members().size())
+          : String.format("%d of the key's %d replicas %s are alive (down: %s)", placement.live.size(), placement.replicas.size(),
+              placement.replicas, down);
+      throw new QuorumNotReachedException(String.format("cache '%s': %s = %d not reachable: %s", settings.name(), what, quorum,
+          why), quorum, placement.live.size());
+    }
+  }
+
+  private void checkQuorum(String what, int quorum) {
+    int n = settings.replicationFactor();
+    if (quorum < 1 || quorum > n) {
+      throw new IllegalArgumentException("cache '" + settings.name() + "': " + what + " = " + quorum
+          + " is out of range; need 1 <= " + what.substring(what.length() - 1) + " <= N (N = " + n + ")");
+    }
+  }
+
+  private long updateDeadlineMillis() {
+    return (settings.readTimeout().toMillis() + 2 * settings.writeTimeout().toMillis()) * (MAX_ATTEMPTS + 1L);
+  }
+
+  <T> T await(CompletableFuture<T> outcome, long timeoutMillis, String what) {
+    return new CallerThread().await(outcome, ticker, 2 * timeoutMillis, what + " of cache '" + settings.name() + "'");
+  }
+
+  // ---- the whole keyspace ----
+
+  /**
+   * A weakly consistent iterator over the keyspace's live records on every live node
+   * ({@link ClusterScan}); on a node alone, over its own records.
+   */
+  public Iterator<EngineEntry> scan() {
+    List<String> others = otherLiveMembers();
+    return others.isEmpty() ? local.engine().iterator() : new ClusterScan(this, others);
+  }
+
+  /**
+   * Removes every record of the keyspace on every live node (no tombstones, no events: JCache's
+   * {@code clear}), this node's first.
+   *
+   * @throws QuorumNotReachedException naming the nodes that did not confirm within the write timeout
+   */
   public void clear() {
     local.engine().clear();
+    everyOtherNode(new ReplicaRequest.Clear(settings.name()), "clear");
   }
+
+  /** Removes every record of the keyspace on this node only. */
+  public void clearLocal() {
+    local.engine().clear();
+  }
+
+  /**
+   * Asks every other live node to drop its replica of the keyspace (a destroyed cache), waiting
+   * at most the write timeout; nodes that do not confirm are named in the exception.
+   */
+  public void dropElsewhere() {
+    everyOtherNode(new ReplicaRequest.Drop(settings.name()), "destroy");
+  }
+
+  private void everyOtherNode(ReplicaRequest request, String what) {
+    List<String> others = otherLiveMembers();
+    if (others.isEmpty()) {
+      return;
+    }
+    long timeout = settings.writeTimeout().toMillis();
+    List<CompletableFuture<String>> answers = new ArrayList<>(others.size());
+    for (String node : others) {
+      answers.add(request(node, request, timeout).handle((reply, failure) -> failure != null ? describe(node, failure)
+          : reply instanceof ReplicaReply.Ack || reply instanceof ReplicaReply.UnknownKeyspace ? "" : node + ": " + describe(reply))
+          .toCompletableFuture());
+    }
+    await(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)), timeout, "a " + what);
+    List<String> failures = new ArrayList<>();
+    for (CompletableFuture<String> answer : answers) {
+      String failure = answer.join();
+      if (!failure.isEmpty()) {
+        failures.add(failure);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new QuorumNotReachedException(String.format("cache '%s': %s reached %d of %d nodes (%s)", settings.name(), what,
+          others.size() + 1 - failures.size(), others.size() + 1, String.join("; ", failures)), others.size() + 1,
+          others.size() + 1 - failures.size());
+    }
+  }
+
+  private List<String> otherLiveMembers() {
+    if (transport == null) {
+      return List.of();
+    }
+    List<String> others = new ArrayList<>();
+    for (String member : cluster.ring().members()) {
+      if (!member.equals(nodeId) && cluster.isAlive(member)) {
+        others.add(member);
+      }
+    }
+    return others;
+  }
+
+  // ---- this node's replica ----
 
   /** Closes this node's engine of the keyspace. */
   public void closeEngine() {
@@ -225,25 +764,18 @@ public final class Coordinator {
     return local.engine().stats();
   }
 
-  /**
-   * The replicas that serve {@code key}, checked against {@code quorum}: fewer reachable replicas
-   * than the quorum is a {@link QuorumNotReachedException} (a preference list shrinks when the
-   * ring has fewer members than N, as in Dynamo).
-   */
-  private List<String> replicasOf(Bytes key, int quorum, String what) {
-    RingSnapshot snapshot = ring.get();
-    List<String> replicas = snapshot.isSingleMember()
-        ? snapshot.members()
-        : snapshot.preferenceList(Tokens.of(key), settings.replicationFactor());
-    if (replicas.size() < quorum) {
-      throw new QuorumNotReachedException(String.format(
-          "cache '%s': %s needs %d replicas but the key has %d (%s) on a ring of %d members",
-          settings.name(), what, quorum, replicas.size(), replicas, snapshot.members().size()), quorum, replicas.size());
-    }
-    if (replicas.size() != 1 || !replicas.get(0).equals(nodeId)) {
-      throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster"
-          + " transport, which this node does not run; only a single-member ring is served");
-    }
-    return replicas;
+  /** The ring this keyspace's keys are placed on now. */
+  public RingSnapshot ring() {
+    return cluster.ring();
+  }
+
+  /** The cluster as this coordinator sees it. */
+  public ClusterView cluster() {
+    return cluster;
+  }
+
+  /** How this node reaches the others, or {@code null} for a node without a network. */
+  public @Nullable ReplicaTransport transport() {
+    return transport;
   }
 }

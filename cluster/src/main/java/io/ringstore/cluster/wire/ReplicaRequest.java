@@ -54,14 +54,24 @@ public sealed interface ReplicaRequest {
    * fails: {@link ReplicaReply.Conflict} with the primary's copy, on which the coordinator decides
    * again.
    *
+   * <p>{@code origin} and {@code ticket} name the update (the coordinating node and its number for
+   * the update, the same on every attempt): the primary queues updates that met a conflict and
+   * lets them commit in turn, so that no coordinator is starved on a hot key.
+   *
+   * @param origin the coordinating node's id
+   * @param ticket the coordinator's number for this update
    * @param base what the coordinator has seen beyond the primary's copy (after a conflict), or null
    */
-  record Commit(String keyspace, Bytes key, boolean conditional, @Nullable VectorClock expected,
+  record Commit(String keyspace, Bytes key, String origin, long ticket, boolean conditional, @Nullable VectorClock expected,
       @Nullable StoredRecord base, Change change, int writeQuorum, long timeoutMillis) implements ReplicaRequest {
     public Commit {
       requireNonNull(keyspace, "keyspace");
       requireNonNull(key, "key");
+      requireNonNull(origin, "origin");
       requireNonNull(change, "change");
+      if (ticket < 0) {
+        throw new IllegalArgumentException("ticket = " + ticket + "; need >= 0");
+      }
       if (writeQuorum < 1) {
         throw new IllegalArgumentException("writeQuorum = " + writeQuorum + "; need >= 1");
       }

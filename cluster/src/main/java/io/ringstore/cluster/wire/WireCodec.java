@@ -148,6 +148,8 @@ public final class WireCodec {
       out.header(COMMIT);
       out.keyspace(commit.keyspace());
       out.key(commit.key());
+      out.str("origin", commit.origin(), 1, MAX_NAME_BYTES);
+      out.varlong(commit.ticket());
       out.bool(commit.conditional());
       VectorClock expected = commit.expected();
       out.bool(expected != null);
@@ -834,6 +836,12 @@ public final class WireCodec {
       int at = position;
       String keyspace = keyspace();
       Bytes key = key("key");
+      String origin = str("origin", 1, MAX_NAME_BYTES);
+      int ticketAt = position;
+      long ticket = varlong("ticket");
+      if (ticket < 0) {
+        throw error("ticket = " + ticket + "; need >= 0", ticketAt);
+      }
       boolean conditional = bool("conditional");
       VectorClock expected = present("expected") ? clock("expected clock") : null;
       StoredRecord base = optionalRecord("base");
@@ -857,7 +865,7 @@ public final class WireCodec {
         throw error("timeoutMillis = " + timeoutMillis + "; need >= 1", timeoutAt);
       }
       try {
-        return new ReplicaRequest.Commit(keyspace, key, conditional, expected, base,
+        return new ReplicaRequest.Commit(keyspace, key, origin, ticket, conditional, expected, base,
             new ReplicaRequest.Change(changeKind, value, expiresAtMillis, context), writeQuorum, timeoutMillis);
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage(), at);

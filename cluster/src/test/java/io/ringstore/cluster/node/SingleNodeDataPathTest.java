@@ -166,7 +166,7 @@ class SingleNodeDataPathTest {
     Bytes key = Bytes.utf8("a");
     assertThatThrownBy(() -> c.update(key, current -> Mutation.write(Bytes.utf8("1"), StoredRecord.NEVER)))
         .isInstanceOf(QuorumNotReachedException.class)
-        .hasMessageContaining("write quorum W needs 2 replicas but the key has 1 ([n1])");
+        .hasMessageContaining("writeQuorum W = 2 not reachable: the key has 1 replicas [n1] on a ring of 1 members");
     assertThat(c.read(key)).isNull();
   }
 

@@ -145,9 +145,12 @@ class WireCodecTest {
     return Arbitraries.oneOf(
         Combinators.combine(names(), keys(), Arbitraries.of(true, false)).as(ReplicaRequest.Read::new),
         Combinators.combine(names(), keys(), records()).as(ReplicaRequest.Merge::new),
-        Combinators.combine(names(), keys(), Arbitraries.of(true, false), clocks(0).injectNull(0.4),
-                records().injectNull(0.6), changes(), Arbitraries.integers().between(1, Integer.MAX_VALUE), positiveLongs())
-            .as(ReplicaRequest.Commit::new),
+        Combinators.combine(names(), keys(), names(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.of(true, false),
+                clocks(0).injectNull(0.4), records().injectNull(0.6), changes())
+            .flatAs((keyspace, key, origin, ticket, conditional, expected, base, change) ->
+                Combinators.combine(Arbitraries.integers().between(1, Integer.MAX_VALUE), positiveLongs())
+                    .as((quorum, timeout) -> new ReplicaRequest.Commit(keyspace, key, origin, ticket, conditional, expected,
+                        base, change, quorum, timeout))),
         settings().map(ReplicaRequest.Open::new),
         names().map(ReplicaRequest.Clear::new),
         names().map(ReplicaRequest.Drop::new),
@@ -286,8 +289,8 @@ class WireCodecTest {
     refusedAsReply("52 57 01 87 80 80 80 80 08", "page entry count = 2147483648 is out of range; need 0 to 4096", 4);
     refusedAsReply("52 57 01 87 80 20 00", "page entry count = 4096 needs at least 12288 bytes; 1 left", 4);
     // a Commit whose expected clock claims 4096 entries
-    refusedAsRequest("52 57 01 03 02 6b 73 01 6b 01 01 80 20", "expected clock size = 4096 needs at least 16384 bytes; 0 left",
-        11);
+    refusedAsRequest("52 57 01 03 02 6b 73 01 6b 01 6f 05 01 01 80 20",
+        "expected clock size = 4096 needs at least 16384 bytes; 0 left", 14);
     // a key of 1 MiB + 1, and a key longer than the frame
     refusedAsRequest("52 57 01 01 02 6b 73 81 80 40", "key length = 1048577 is out of range; need 0 to 1048576", 7);
     refusedAsRequest("52 57 01 01 02 6b 73 05 6b 00", "key of 5 bytes runs past the input (2 bytes left)", 7);
@@ -341,21 +344,21 @@ class WireCodecTest {
   @Test
   void clocksMustHaveStrictlyAscendingActorsAndPositiveCounters() {
     // Commit ks/k, conditional, expected {b=1, a=1}: unsorted
-    String head = "52 57 01 03 02 6b 73 01 6b 01 01";
+    String head = "52 57 01 03 02 6b 73 01 6b 01 6f 05 01 01"; // ..., origin "o", ticket 5, conditional, expected:
     String tail = " 00 02 ff ff ff ff ff ff ff ff 7f 00 01 0a"; // no base, DELETE, never, no context, W 1, 10 ms
     assertThat(WireCodec.decodeRequest(hex(head + " 02 01 61 01 00 01 62 01 00" + tail), BOUND))
-        .isEqualTo(new ReplicaRequest.Commit("ks", Bytes.utf8("k"), true, VectorClock.of(Map.of("a", 1L, "b", 1L)), null,
+        .isEqualTo(new ReplicaRequest.Commit("ks", Bytes.utf8("k"), "o", 5, true, VectorClock.of(Map.of("a", 1L, "b", 1L)), null,
             new ReplicaRequest.Change(ReplicaRequest.Change.Kind.DELETE, null, StoredRecord.NEVER, null), 1, 10));
     refusedAsRequest(head + " 02 01 62 01 00 01 61 01 00" + tail,
-        "expected clock: vector clock entry 1: actor 'a' is not after 'b'; actors must be strictly ascending", 11);
+        "expected clock: vector clock entry 1: actor 'a' is not after 'b'; actors must be strictly ascending", 14);
     refusedAsRequest(head + " 02 01 61 01 00 01 61 01 00" + tail,
-        "expected clock: vector clock entry 1: actor 'a' is not after 'a'; actors must be strictly ascending", 11);
-    refusedAsRequest(head + " 01 01 61 00 00" + tail, "expected clock: vector clock entry 0: counter = 0; need >= 1", 11);
-    refusedAsRequest(head + " 01 00 01 00" + tail, "expected clock actor length = 0 is out of range; need 1 to 255", 12);
+        "expected clock: vector clock entry 1: actor 'a' is not after 'a'; actors must be strictly ascending", 14);
+    refusedAsRequest(head + " 01 01 61 00 00" + tail, "expected clock: vector clock entry 0: counter = 0; need >= 1", 14);
+    refusedAsRequest(head + " 01 00 01 00" + tail, "expected clock actor length = 0 is out of range; need 1 to 255", 15);
     // change kind, W and the timeout
-    refusedAsRequest(head + " 00" + tail.replace(" 00 02 ff", " 00 04 ff"), "unknown change kind 4; need 1 to 3", 13);
-    refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 00 0a"), "writeQuorum = 0; need >= 1", 24);
-    refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 01 00"), "timeoutMillis = 0; need >= 1", 25);
+    refusedAsRequest(head + " 00" + tail.replace(" 00 02 ff", " 00 04 ff"), "unknown change kind 4; need 1 to 3", 16);
+    refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 00 0a"), "writeQuorum = 0; need >= 1", 27);
+    refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 01 00"), "timeoutMillis = 0; need >= 1", 28);
   }
 
   @Test

@@ -1,0 +1,203 @@
+package io.ringstore.cluster.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.ringstore.cluster.ring.Tokens;
+import io.ringstore.spi.Bytes;
+import io.ringstore.spi.EngineEntry;
+import io.ringstore.spi.QuorumNotReachedException;
+import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.VectorClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The replicated data path on three real nodes in this JVM (each its own clustered Vert.x on
+ * loopback): writes reach N replicas and are acknowledged after W, reads merge R answers, stale
+ * replicas are repaired by reads, read-modify-writes from several nodes at once are serialised by
+ * the key's primary, concurrent writes with old contexts become siblings, and clear and iteration
+ * cover the cluster.
+ */
+class ReplicationTest {
+  private static TestNodes cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestNodes.start("rep", 3);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static Bytes key(String text) {
+    return Bytes.utf8(text);
+  }
+
+  private static @org.jspecify.annotations.Nullable String text(@org.jspecify.annotations.Nullable StoredRecord record) {
+    return record == null || record.isTombstone() ? null : record.soleValue().asUtf8();
+  }
+
+  private static KeyOperation put(String value) {
+    return current -> io.ringstore.cluster.replication.Mutation.write(Bytes.utf8(value), StoredRecord.NEVER);
+  }
+
+  @ParameterizedTest(name = "N=3 W={0} R={1}")
+  @CsvSource({"1,1", "2,2", "1,3", "3,1"})
+  void aWriteOnOneNodeIsReadOnEveryNode(int w, int r) {
+    List<Coordinator> keyspace = cluster.open("quorum-" + w + "-" + r, 3, w, r);
+    for (int i = 0; i < 30; i++) {
+      Bytes k = key("k" + i);
+      keyspace.get(i % 3).update(k, put("v" + i));
+      for (Coordinator reader : keyspace) {
+        if (w + r > 3) {
+          // a quorum read overlaps the write's quorum: the write is seen at once
+          assertThat(text(reader.read(k))).as("read of k%d on %s", i, reader.nodeId()).isEqualTo("v" + i);
+        } else {
+          await().atMost(Duration.ofSeconds(10)).until(() -> ("v" + k.asUtf8().substring(1)).equals(text(reader.read(k))));
+        }
+      }
+    }
+    // every replica holds every key once the writes have spread
+    for (Coordinator replica : keyspace) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> text(replica.localRead(key("k29"), false)) != null);
+    }
+  }
+
+  @Test
+  void aReadRepairsAReplicaThatLostTheKey() {
+    List<Coordinator> keyspace = cluster.open("repair", 3, 2, 2);
+    Bytes k = key("lost");
+    keyspace.get(0).update(k, put("found"));
+    for (Coordinator replica : keyspace) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> replica.localRead(k, false) != null);
+    }
+    keyspace.get(2).clearLocal();
+    assertThat(keyspace.get(2).localRead(k, false)).isNull();
+
+    assertThat(text(keyspace.get(1).read(k, 3))).isEqualTo("found");
+    await().atMost(Duration.ofSeconds(10)).until(() -> "found".equals(text(keyspace.get(2).localRead(k, false))));
+  }
+
+  @Test
+  void readModifyWritesFromEveryNodeAtOnceLoseNoIncrement() throws Exception {
+    List<Coordinator> keyspace = cluster.open("counter", 3, 2, 2);
+    Bytes k = key("count");
+    KeyOperation increment = current -> {
+      int value = current == null || current.isTombstone() ? 0 : Integer.parseInt(current.soleValue().asUtf8());
+      return io.ringstore.cluster.replication.Mutation.write(Bytes.utf8(Integer.toString(value + 1)), StoredRecord.NEVER);
+    };
+    ExecutorService threads = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Coordinator coordinator : keyspace) {
+        done.add(threads.submit(() -> {
+          for (int i = 0; i < 40; i++) {
+            coordinator.update(k, increment);
+          }
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+    StoredRecord record = keyspace.get(0).read(k, 3);
+    assertThat(record.hasSiblings()).isFalse();
+    assertThat(text(record)).isEqualTo("120");
+  }
+
+  @Test
+  void writesWithTheSameOldContextBecomeSiblingsAndAWriteWithTheirContextReplacesThem() {
+    List<Coordinator> keyspace = cluster.open("siblings", 3, 2, 2);
+    Bytes k = key("cart");
+    keyspace.get(0).update(k, put("base"));
+    VectorClock seen = keyspace.get(1).read(k).clock();
+    keyspace.get(1).update(k, current -> Mutation.write(Bytes.utf8("milk"), StoredRecord.NEVER, seen));
+    keyspace.get(2).update(k, current -> Mutation.write(Bytes.utf8("eggs"), StoredRecord.NEVER, seen));
+
+    StoredRecord both = keyspace.get(0).read(k, 3);
+    assertThat(both.siblings()).extracting(s -> s.value().asUtf8()).containsExactlyInAnyOrder("milk", "eggs");
+
+    keyspace.get(0).update(k, current -> Mutation.write(Bytes.utf8("milk,eggs"), StoredRecord.NEVER, both.clock()));
+    assertThat(text(keyspace.get(2).read(k, 3))).isEqualTo("milk,eggs");
+  }
+
+  @Test
+  void clearAndIterationCoverEveryNode() {
+    List<Coordinator> keyspace = cluster.open("whole", 3, 1, 1);
+    Set<String> written = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      keyspace.get(i % 3).update(key("w" + i), put("x"));
+      written.add("w" + i);
+    }
+    // N = 3 on 3 nodes: every node holds every key; iteration returns each key once
+    await().atMost(Duration.ofSeconds(10)).until(() -> keys(keyspace.get(1)).equals(written));
+
+    keyspace.get(2).clear();
+    for (Coordinator c : keyspace) {
+      assertThat(c.replica().engine().iterator().hasNext()).as("records left on %s", c.nodeId()).isFalse();
+    }
+    assertThat(keys(keyspace.get(0))).isEmpty();
+  }
+
+  @Test
+  void iterationPagesThroughRemoteReplicas() {
+    // N = 1: each key lives on one node only, most of them remote from the iterating node
+    List<Coordinator> keyspace = cluster.open("paged", 1, 1, 1);
+    Set<String> written = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      keyspace.get(0).update(key("p" + i), put("x"));
+      written.add("p" + i);
+    }
+    assertThat(keys(keyspace.get(0))).isEqualTo(written);
+    int local = 0;
+    for (var it = keyspace.get(0).replica().engine().iterator(); it.hasNext(); it.next()) {
+      local++;
+    }
+    assertThat(local).isLessThan(600); // a third of the keys, give or take
+  }
+
+  @Test
+  void tooFewReplicasForAQuorumIsAnErrorThatCountsThem() {
+    List<Coordinator> keyspace = cluster.open("strict", 3, 3, 3);
+    CompletableFuture<StoredRecord> ok = keyspace.get(0).updateAsync(key("a"), put("1"), 3, 3).toCompletableFuture();
+    assertThat(text(ok.join())).isEqualTo("1");
+    // N = 3 on a cluster of 3: asking a write of a key on a 4-member preference list is not possible;
+    // a quorum above N is an argument error naming the bound
+    assertThatThrownBy(() -> keyspace.get(0).update(key("a"), put("2"), 4, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("writeQuorum W = 4 is out of range; need 1 <= W <= N (N = 3)");
+  }
+
+  private static Set<String> keys(Coordinator coordinator) {
+    Set<String> keys = new HashSet<>();
+    for (var it = coordinator.scan(); it.hasNext(); ) {
+      EngineEntry entry = it.next();
+      assertThat(keys.add(entry.key().asUtf8())).as("key %s returned twice", entry.key()).isTrue();
+    }
+    return keys;
+  }
+
+  @SuppressWarnings("unused")
+  private static long token(String key) {
+    return Tokens.of(key(key));
+  }
+}
