@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -51,7 +52,10 @@ import org.jspecify.annotations.Nullable;
  * record has an expiry, and neither allocates an event batch unless a listener is registered.
  *
  * <p>Bulk operations live in {@link CacheBulk}, iteration in {@link CacheIterator}, construction
- * and lifecycle in {@link CacheParts}.
+ * and lifecycle in {@link CacheParts}. The extended API's asynchronous operations live in
+ * {@link CacheAsync} (which runs the same steps through the coordinator's asynchronous calls and
+ * the after-steps, {@link #completeUpdate}, as stages), its views with other quorums in
+ * {@link QuorumView}; neither adds anything to the synchronous paths.
  *
  * <p>Thread-safety: thread-safe. Operations on one key are serialised by the coordinator; there are
  * no other locks on the data path. Listener registration and closing synchronise on the cache.
@@ -63,8 +67,10 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   private static final Object[] NO_ARGUMENTS = new Object[0];
   /** {@link #startTimer()} when statistics are off. */
   static final long NO_TIMER = Long.MIN_VALUE;
-  private static final int HIT_OR_MISS = 1;
-  private static final int GET_TIME = 2;
+  /** {@link #record} counts: a hit or miss for whether a value was present. */
+  static final int HIT_OR_MISS = 1;
+  /** {@link #record} counts: the get time. */
+  static final int GET_TIME = 2;
 
   // constant after construction
   private final String name;
@@ -90,6 +96,8 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   // N = 1: a read reaches the key's coordinating replica itself
   private final boolean soleReplica;
   private final CacheBulk<K, V> bulk;
+  // the asynchronous operations at the cache's W and R
+  private final CacheAsync<K, V> async;
 
   private volatile boolean statisticsEnabled;
   private volatile boolean closed;
@@ -114,6 +122,7 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     this.coordinator = parts.openKeyspace(new EngineRemovals<>(this));
     this.soleReplica = coordinator.settings().replicationFactor() == 1;
+    this.async = new CacheAsync<>(this, coordinator, coordinator.settings().writeQuorum(), coordinator.settings().readQuorum(), false);
   }
 
   // ---- single-key operations ----
@@ -165,7 +174,11 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     checkOpen();
     requireNonNull(key, "key");
     Bytes keyBytes = codec.encodeKeyIfKnown(key);
-    StoredRecord record = keyBytes == null ? null : read(keyBytes);
+    return keyBytes != null && holdsValue(read(keyBytes));
+  }
+
+  /** Whether a record read for {@code containsKey} holds a value (its siblings resolve to one). */
+  boolean holdsValue(@Nullable StoredRecord record) {
     return record != null && !record.isTombstone() && (!record.hasSiblings() || values.valueOf(record) != null);
   }
 
@@ -270,7 +283,7 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
    * Records a write's statistics, the spec's table: a put if it stored, a removal if it removed,
    * and, per {@code counts}, a hit or miss for whether a value was present and the get time.
    */
-  private KeyWrite<K, V> record(KeyWrite<K, V> step, long start, int counts) {
+  KeyWrite<K, V> record(KeyWrite<K, V> step, long start, int counts) {
     if (start == NO_TIMER) {
       return step;
     }
@@ -305,6 +318,12 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     long start = startTimer();
     KeyInvocation<K, V, T> step = apply(codec.encodeKey(key),
         new KeyInvocation<>(this, key, entryProcessor, arguments == null ? NO_ARGUMENTS : arguments, listeners.newBatch()), null);
+    recordInvocation(step, start);
+    return step.result;
+  }
+
+  /** Records an invocation's statistics: a hit or miss, and a put or removal if it made one. */
+  void recordInvocation(KeyInvocation<K, V, ?> step, long start) {
     if (start != NO_TIMER) {
       recordGet(step.hit(), start);
       if (step.stored) {
@@ -316,7 +335,14 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
         statistics.recordRemoveNanos(ticker.nanos() - start);
       }
     }
-    return step.result;
+  }
+
+  /** Records a put's statistics if it stored. */
+  void recordPut(boolean stored, long start) {
+    if (start != NO_TIMER && stored) {
+      statistics.recordPuts(1);
+      statistics.recordPutNanos(ticker.nanos() - start);
+    }
   }
 
   // ---- bulk operations and iteration ----
@@ -482,6 +508,145 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
   }
 
   @Override
+  public Versions<V> getVersionsWithContext(K key) {
+    checkOpen();
+    requireNonNull(key, "key");
+    return versionsOf(read(codec.encodeKey(key)));
+  }
+
+  /** The versions of a record read for {@code key}, and the context that covers them (a tombstone's too). */
+  Versions<V> versionsOf(@Nullable StoredRecord record) {
+    if (record == null) {
+      return new Versions<>(List.of(), CausalContext.EMPTY);
+    }
+    return new Versions<>(record.isTombstone() ? List.of() : values.versions(record), CausalContext.of(record.clock()));
+  }
+
+  @Override
+  public void put(K key, V value, CausalContext context) {
+    checkOpen();
+    requireNonNull(key, "key");
+    requireNonNull(value, "value");
+    requireNonNull(context, "context");
+    long start = startTimer();
+    Bytes keyBytes = codec.encodeKey(key);
+    Bytes valueBytes = codec.encodeValue(value);
+    KeyContextWrite<K, V> step = apply(keyBytes, new KeyContextWrite<>(this, key, value, valueBytes, context.clock(),
+        listeners.newBatch()), valueBytes);
+    recordPut(step.stored, start);
+  }
+
+  @Override
+  public RingstoreCache<K, V> withQuorums(int writeQuorum, int readQuorum) {
+    checkOpen();
+    checkQuorum("writeQuorum W", writeQuorum);
+    checkQuorum("readQuorum R", readQuorum);
+    return new QuorumView<>(this, new CacheAsync<>(this, coordinator, writeQuorum, readQuorum, true),
+        new CacheAsync<>(this, coordinator, writeQuorum, readQuorum, false));
+  }
+
+  private void checkQuorum(String setting, int quorum) {
+    int n = coordinator.settings().replicationFactor();
+    if (quorum < 1 || quorum > n) {
+      throw new IllegalArgumentException("cache '" + name + "': " + setting + " = " + quorum + " is out of range; need 1 <= "
+          + setting.charAt(setting.length() - 1) + " <= N, the cache's replication factor (N = " + n + ")");
+    }
+  }
+
+  @Override
+  public RingView<K> ringView() {
+    return ringView(coordinator.settings().writeQuorum(), coordinator.settings().readQuorum());
+  }
+
+  /** The ring view with these quorums (a {@link QuorumView}'s). */
+  RingView<K> ringView(int writeQuorum, int readQuorum) {
+    checkOpen();
+    return new RingView<>(coordinator.ring(), codec, coordinator.settings().replicationFactor(), writeQuorum, readQuorum);
+  }
+
+  // ---- asynchronous operations (CacheAsync, at the cache's quorums) ----
+
+  @Override
+  public CompletionStage<@Nullable V> getAsync(K key) {
+    return async.get(key);
+  }
+
+  @Override
+  public CompletionStage<Boolean> containsKeyAsync(K key) {
+    return async.containsKey(key);
+  }
+
+  @Override
+  public CompletionStage<@Nullable Void> putAsync(K key, V value) {
+    return async.put(key, value);
+  }
+
+  @Override
+  public CompletionStage<@Nullable Void> putAsync(K key, V value, CausalContext context) {
+    return async.put(key, value, context);
+  }
+
+  @Override
+  public CompletionStage<@Nullable V> getAndPutAsync(K key, V value) {
+    return async.getAndPut(key, value);
+  }
+
+  @Override
+  public CompletionStage<Boolean> putIfAbsentAsync(K key, V value) {
+    return async.putIfAbsent(key, value);
+  }
+
+  @Override
+  public CompletionStage<Boolean> removeAsync(K key) {
+    return async.remove(key);
+  }
+
+  @Override
+  public CompletionStage<Boolean> removeAsync(K key, V oldValue) {
+    return async.remove(key, oldValue);
+  }
+
+  @Override
+  public CompletionStage<@Nullable V> getAndRemoveAsync(K key) {
+    return async.getAndRemove(key);
+  }
+
+  @Override
+  public CompletionStage<Boolean> replaceAsync(K key, V value) {
+    return async.replace(key, value);
+  }
+
+  @Override
+  public CompletionStage<Boolean> replaceAsync(K key, V oldValue, V newValue) {
+    return async.replace(key, oldValue, newValue);
+  }
+
+  @Override
+  public CompletionStage<@Nullable V> getAndReplaceAsync(K key, V value) {
+    return async.getAndReplace(key, value);
+  }
+
+  @Override
+  public <T> CompletionStage<@Nullable T> invokeAsync(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+    return async.invoke(key, entryProcessor, arguments);
+  }
+
+  @Override
+  public CompletionStage<Map<K, V>> getAllAsync(Set<? extends K> keys) {
+    return async.getAll(keys);
+  }
+
+  @Override
+  public CompletionStage<@Nullable Void> putAllAsync(Map<? extends K, ? extends V> map) {
+    return async.putAll(map);
+  }
+
+  @Override
+  public CompletionStage<@Nullable Void> removeAllAsync(Set<? extends K> keys) {
+    return async.removeAll(keys);
+  }
+
+  @Override
   public long getDiscardedSiblings() {
     return statistics.getDiscardedSiblings();
   }
@@ -521,7 +686,12 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     return statisticsEnabled;
   }
 
-  /** Runs asynchronous work of this cache (loadAll). */
+  /** Whether a get is a plain read: no access expiry to renew, no loader to call. */
+  boolean plainReads() {
+    return plainReads;
+  }
+
+  /** Runs asynchronous work of this cache (loadAll; the loaders and writers of asynchronous operations). */
   java.util.concurrent.Executor executor() {
     return manager.executor();
   }
@@ -575,6 +745,33 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
       releaseUnused(step, newBytes, step.written);
     }
     return step;
+  }
+
+  /**
+   * The after-steps of an update that completed asynchronously, as {@link #applyWithoutFiring}
+   * takes them: on success, releases displaced and unused store-by-reference handles; on
+   * {@code failure}, discards the step's events, releases its unused handles and returns the
+   * exception for the caller, translated as the synchronous path translates it.
+   *
+   * @return the exception to complete the operation with, or null if the update took effect
+   */
+  @Nullable Throwable completeUpdate(KeyStep<K, V> step, @Nullable Bytes newBytes, @Nullable Throwable failure) {
+    if (failure != null) {
+      step.discardEvents();
+      releaseUnused(step, newBytes, null);
+      if (failure instanceof RingstoreException e) {
+        return translate(e);
+      }
+      if (failure instanceof IllegalStateException e) {
+        return translate(e);
+      }
+      return failure;
+    }
+    if (codec.isByReference()) {
+      values.release(step.displaced);
+      releaseUnused(step, newBytes, step.written);
+    }
+    return null;
   }
 
   private void releaseUnused(KeyStep<K, V> step, @Nullable Bytes newBytes, @Nullable Bytes written) {
