@@ -10,6 +10,7 @@ import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StorageEngineFactory;
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.membership.Membership;
+import io.ringstore.cluster.membership.MembershipListener;
 import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.vertx.HardenedEventBus;
 import io.ringstore.cluster.vertx.ObservedClusterManager;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -123,9 +125,54 @@ public final class RingstoreNode implements AutoCloseable {
       node.close();
       throw new IllegalStateException("node " + options.nodeId() + " was interrupted while starting its replica service", e);
     }
+    node.awaitMembers(manager, joinTimeout);
     LOG.log(Level.INFO, () -> "Ringstore node " + options.nodeId() + " joined its cluster as Vert.x node "
         + manager.getNodeId() + " (" + manager.getNodes().size() + " members)");
     return node;
+  }
+
+  /**
+   * Waits until this node's ring holds every member the cluster manager reports (gossip may learn
+   * of them a round after the join), so that the first operations see the whole ring; gives up
+   * with a warning after {@code timeout} (the ring then grows as gossip catches up).
+   */
+  private void awaitMembers(ClusterManager manager, Duration timeout) {
+    int expected = manager.getNodes().size();
+    CountDownLatch ready = new CountDownLatch(1);
+    MembershipListener watch = new MembershipListener() {
+      @Override
+      public void onJoined(Member member) {
+        check();
+      }
+
+      @Override
+      public void onUp(Member member) {
+        check();
+      }
+
+      private void check() {
+        if (cluster.ring().members().size() >= expected) {
+          ready.countDown();
+        }
+      }
+    };
+    Membership m = membership;
+    if (m == null) {
+      return;
+    }
+    m.addListener(watch);
+    try {
+      cluster.refresh();
+      if (cluster.ring().members().size() < expected
+          && !ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && cluster.ring().members().size() < expected) {
+        LOG.log(Level.WARNING, () -> "node " + nodeId() + ": its ring holds " + cluster.ring().members() + " after "
+            + timeout.toMillis() + " ms, of the " + expected + " members the cluster manager reports; it grows as gossip catches up");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      m.removeListener(watch);
+    }
   }
 
   /** The clustered Vert.x instance, or {@code null} for an embedded node. */
