@@ -80,6 +80,19 @@ final class KeyWrite<K, V> extends KeyStep<K, V> {
     return new KeyWrite<>(cache, Kind.REMOVE_IF_EQUAL, key, null, null, expected, expectedBytes, true, batch);
   }
 
+  /**
+   * A plain put is blind, its decision independent of what the key holds, when nothing observes
+   * the difference between creating and updating: no listener (CREATED vs UPDATED), the exact
+   * eternal expiry policy (the same expiry either way), store-by-value (no displaced handle to
+   * release). A replicated cache then writes without reading first.
+   */
+  @Override
+  public boolean blind() {
+    return kind == Kind.PUT && cache.expiry.isEternal() && !cache.codec.isByReference()
+        && !cache.listeners.wants(EventType.CREATED) && !cache.listeners.wants(EventType.UPDATED)
+        && !cache.listeners.wants(EventType.EXPIRED) && !cache.listeners.wants(EventType.REMOVED);
+  }
+
   /** The encoded new value (to release if a by-reference cache did not store it). */
   @Nullable Bytes valueBytes() {
     return valueBytes;

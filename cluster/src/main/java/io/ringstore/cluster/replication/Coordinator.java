@@ -262,6 +262,9 @@ public final class Coordinator {
       int readQuorum, Placement placement, Executor decisions) {
     requireLive(placement, writeQuorum, "writeQuorum W");
     long ticket = tickets.incrementAndGet();
+    if (operation.blind()) {
+      return attempt(key, operation, ticket, null, false, writeQuorum, placement, decisions, 1);
+    }
     return readRound(key, readQuorum, true, placement)
         .thenComposeAsync(record -> attempt(key, operation, ticket, record, false, writeQuorum, placement, decisions, 1),
             decisions);
@@ -276,7 +279,8 @@ public final class Coordinator {
     }
     String primary = placement.live.get(0);
     boolean localPrimary = primary.equals(nodeId);
-    ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, true,
+    boolean conditional = !operation.blind();
+    ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional,
         seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, changeOf(mutation), writeQuorum,
         settings.writeTimeout().toMillis());
     CompletionStage<ReplicaReply> reply = localPrimary
@@ -675,6 +679,115 @@ public final class Coordinator {
 
   <T> T await(CompletableFuture<T> outcome, long timeoutMillis, String what) {
     return new CallerThread().await(outcome, ticker, 2 * timeoutMillis, what + " of cache '" + settings.name() + "'");
+  }
+
+  // ---- many keys at once ----
+
+  /** How many keys of a bulk operation are in flight at once. */
+  static final int BULK_WINDOW = 256;
+
+  /**
+   * The records of {@code keys} (as {@link #read(Bytes)} each), read all at once: on a replicated
+   * keyspace every key's quorum read is in flight together (at most {@value #BULK_WINDOW} at a
+   * time), so a bulk read costs about one round trip, not one per key.
+   *
+   * @return per key, in order: its record, {@code null}, or the {@link RuntimeException} its read
+   *     failed with (the others still complete)
+   */
+  public List<@Nullable Object> readAll(List<Bytes> keys) {
+    List<@Nullable Object> results = new ArrayList<>(keys.size());
+    List<CompletableFuture<@Nullable StoredRecord>> pending = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
+    List<Integer> pendingIndexes = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
+    for (int i = 0; i < keys.size(); i++) {
+      results.add(null);
+      try {
+        Placement placement = place(keys.get(i));
+        if (placement.local) {
+          if (settings.readQuorum() > 1) {
+            requireLive(placement, settings.readQuorum(), "readQuorum R");
+          }
+          results.set(i, local.get(keys.get(i)));
+          continue;
+        }
+        pending.add(readRound(keys.get(i), settings.readQuorum(), false, placement));
+        pendingIndexes.add(i);
+      } catch (RuntimeException e) {
+        results.set(i, e);
+      }
+      if (pending.size() == BULK_WINDOW) {
+        collect(pending, pendingIndexes, results, null, settings.readTimeout().toMillis());
+      }
+    }
+    collect(pending, pendingIndexes, results, null, settings.readTimeout().toMillis());
+    return results;
+  }
+
+  /**
+   * Runs {@code operations.get(i)} on {@code keys.get(i)} for every i (as {@link #update(Bytes,
+   * KeyOperation)} each), all at once on a replicated keyspace (at most {@value #BULK_WINDOW} in
+   * flight). The operations' decisions run on the calling thread, one at a time, so operations may
+   * share unsynchronised state (an event batch).
+   *
+   * @return per key, in order: the record now stored, {@code null}, or the {@link RuntimeException}
+   *     its update failed with (the others still complete)
+   */
+  public List<@Nullable Object> updateAll(List<Bytes> keys, List<? extends KeyOperation> operations) {
+    List<@Nullable Object> results = new ArrayList<>(keys.size());
+    CallerThread caller = new CallerThread();
+    List<CompletableFuture<@Nullable StoredRecord>> pending = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
+    List<Integer> pendingIndexes = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
+    for (int i = 0; i < keys.size(); i++) {
+      results.add(null);
+      try {
+        Placement placement = place(keys.get(i));
+        if (placement.local) {
+          results.set(i, update(keys.get(i), operations.get(i)));
+          continue;
+        }
+        pending.add(updateRound(keys.get(i), operations.get(i), settings.writeQuorum(), settings.readQuorum(), placement,
+            caller.executor()));
+        pendingIndexes.add(i);
+      } catch (RuntimeException e) {
+        results.set(i, e);
+      }
+      if (pending.size() == BULK_WINDOW) {
+        collect(pending, pendingIndexes, results, caller, updateDeadlineMillis());
+      }
+    }
+    collect(pending, pendingIndexes, results, caller, updateDeadlineMillis());
+    return results;
+  }
+
+  /** Waits for {@code pending} (running handed steps on this thread), moving outcomes into {@code results}. */
+  private void collect(List<CompletableFuture<@Nullable StoredRecord>> pending, List<Integer> indexes,
+      List<@Nullable Object> results, @Nullable CallerThread caller, long timeoutMillis) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    try {
+      (caller == null ? new CallerThread() : caller).await(all.handle((v, e) -> null), ticker, 2 * timeoutMillis,
+          "a bulk operation of cache '" + settings.name() + "'");
+    } catch (RuntimeException e) {
+      for (int j = 0; j < pending.size(); j++) {
+        if (!pending.get(j).isDone()) {
+          results.set(indexes.get(j), e);
+        }
+      }
+    }
+    for (int j = 0; j < pending.size(); j++) {
+      CompletableFuture<@Nullable StoredRecord> f = pending.get(j);
+      if (!f.isDone()) {
+        continue;
+      }
+      try {
+        results.set(indexes.get(j), f.join());
+      } catch (CompletionException e) {
+        results.set(indexes.get(j), e.getCause() instanceof RuntimeException r ? r : new RingstoreException(String.valueOf(e.getCause()), e.getCause()));
+      }
+    }
+    pending.clear();
+    indexes.clear();
   }
 
   // ---- the whole keyspace ----

@@ -20,4 +20,15 @@ public interface KeyOperation {
    *     may be expired ({@link StoredRecord#isExpiredAt}) or a tombstone, and may have siblings.
    */
   Mutation apply(@Nullable StoredRecord current);
+
+  /**
+   * Whether this operation's decision does not depend on what the key holds: a blind write (a put
+   * whose cache has no listener, no by-reference handles and an eternal expiry). On a replicated
+   * keyspace the coordinator then skips the quorum read: it runs {@link #apply} with
+   * {@code null} and sends the result to the key's primary unconditionally, which makes it a
+   * descendant of whatever it holds. Default {@code false}.
+   */
+  default boolean blind() {
+    return false;
+  }
 }

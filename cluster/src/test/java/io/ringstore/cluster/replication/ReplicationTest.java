@@ -82,6 +82,58 @@ class ReplicationTest {
   }
 
   @Test
+  void blindWritesSkipTheReadAndDescendWhatThePrimaryHolds() {
+    List<Coordinator> keyspace = cluster.open("blind", 3, 2, 2);
+    Bytes k = key("b");
+    int[] decisions = new int[1];
+    KeyOperation blindPut = new KeyOperation() {
+      @Override
+      public Mutation apply(@org.jspecify.annotations.Nullable StoredRecord current) {
+        assertThat(current).isNull(); // never shown what the key holds
+        decisions[0]++;
+        return Mutation.write(Bytes.utf8("v" + decisions[0]), StoredRecord.NEVER);
+      }
+
+      @Override
+      public boolean blind() {
+        return true;
+      }
+    };
+    for (int i = 0; i < 6; i++) {
+      keyspace.get(i % 3).update(k, blindPut);
+    }
+    StoredRecord record = keyspace.get(0).read(k, 3);
+    assertThat(record.hasSiblings()).isFalse();
+    assertThat(text(record)).isEqualTo("v6");
+    assertThat(decisions[0]).isEqualTo(6);
+  }
+
+  @Test
+  void bulkReadsAndUpdatesRunEveryKeyAtOnceAndReportEachOutcome() {
+    List<Coordinator> keyspace = cluster.open("bulk", 3, 2, 2);
+    List<Bytes> keys = new ArrayList<>();
+    List<KeyOperation> writes = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      keys.add(key("bulk" + i));
+      writes.add(put("v" + i));
+    }
+    List<Object> written = keyspace.get(1).updateAll(keys, writes);
+    assertThat(written).hasSize(600).allSatisfy(r -> assertThat(r).isInstanceOf(StoredRecord.class));
+    List<Object> read = keyspace.get(2).readAll(keys);
+    for (int i = 0; i < 600; i++) {
+      assertThat(text((StoredRecord) read.get(i))).isEqualTo("v" + i);
+    }
+    // one key's operation throws: only that key fails, the others are written
+    List<KeyOperation> oneFails = new ArrayList<>(writes);
+    oneFails.set(7, current -> {
+      throw new IllegalStateException("no");
+    });
+    List<Object> outcomes = keyspace.get(0).updateAll(keys, oneFails);
+    assertThat(outcomes.get(7)).isInstanceOf(IllegalStateException.class);
+    assertThat(outcomes.stream().filter(o -> o instanceof RuntimeException)).hasSize(1);
+  }
+
+  @Test
   void aReadRepairsAReplicaThatLostTheKey() {
     List<Coordinator> keyspace = cluster.open("repair", 3, 2, 2);
     Bytes k = key("lost");
