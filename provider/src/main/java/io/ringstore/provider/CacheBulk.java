@@ -65,11 +65,13 @@ final class CacheBulk<K, V> {
     List<Integer> misses = new ArrayList<>();
     int hits = 0;
     boolean plain = !cache.expiry.hasAccessExpiry();
+    // on a ring of several nodes every key's read is in flight at once
+    List<StoredRecord> prefetched = plain && cache.spansNodes() ? cache.readAll(keyBytes) : null;
     for (int i = 0; i < keyList.size(); i++) {
       K key = keyList.get(i);
       V value;
       if (plain) {
-        StoredRecord record = cache.read(keyBytes.get(i));
+        StoredRecord record = prefetched != null ? prefetched.get(i) : cache.read(keyBytes.get(i));
         value = record == null ? null : cache.resolvedValue(keyBytes.get(i), record);
       } else {
         value = cache.applyWithoutFiring(keyBytes.get(i), new KeyRead<>(cache, key, false, null, batch), null).value;
@@ -153,6 +155,10 @@ final class CacheBulk<K, V> {
         }
       }
     }
+    if (cache.spansNodes() && !cache.codec.isByReference()) {
+      putAllAtOnce(keys, values, keyBytes, valueBytes, notWritten, stats, start, failure);
+      return;
+    }
     EventBatch<K, V> batch = cache.listeners.newBatch();
     int puts = 0;
     int i = 0;
@@ -182,6 +188,47 @@ final class CacheBulk<K, V> {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /**
+   * putAll's writes on a ring of several nodes: every key's update in flight at once, each with an
+   * event batch of its own (their decisions run one at a time on this thread); the batches fire in
+   * key order once all are done; the first failure (a writer's, else a key's) is thrown then.
+   */
+  private void putAllAtOnce(List<K> keys, List<V> values, List<Bytes> keyBytes, List<Bytes> valueBytes, Set<Object> notWritten,
+      boolean stats, long start, @Nullable CacheWriterException writerFailure) {
+    List<Bytes> writeKeys = new ArrayList<>(keys.size());
+    List<KeyWrite<K, V>> steps = new ArrayList<>(keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      if (notWritten.contains(keys.get(i))) {
+        continue;
+      }
+      writeKeys.add(keyBytes.get(i));
+      steps.add(KeyWrite.put(cache, Kind.PUT, keys.get(i), values.get(i), valueBytes.get(i), false, cache.listeners.newBatch()));
+    }
+    List<RuntimeException> failures = cache.updateAllWithoutFiring(writeKeys, steps);
+    int puts = 0;
+    RuntimeException firstFailure = null;
+    for (int i = 0; i < steps.size(); i++) {
+      if (failures.get(i) != null) {
+        firstFailure = firstFailure == null ? failures.get(i) : firstFailure;
+      } else if (steps.get(i).stored) {
+        puts++;
+      }
+    }
+    for (KeyWrite<K, V> step : steps) {
+      step.batch.fire();
+    }
+    if (stats && puts > 0) {
+      cache.statistics.recordPuts(puts);
+      cache.statistics.recordPutNanos(cache.ticker.nanos() - start);
+    }
+    if (writerFailure != null) {
+      throw writerFailure;
+    }
+    if (firstFailure != null) {
+      throw firstFailure;
     }
   }
 

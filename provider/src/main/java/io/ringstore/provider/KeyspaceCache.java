@@ -783,6 +783,48 @@ final class KeyspaceCache<K, V> implements RingstoreCache<K, V> {
     }
   }
 
+  /** Whether the keyspace's ring has other nodes (bulk operations then run their keys at once). */
+  boolean spansNodes() {
+    return !coordinator.ring().isSingleMember();
+  }
+
+  /**
+   * The records of {@code keys} read all at once (bulk reads on a ring of several nodes); the first
+   * failure is thrown, translated, once every read is done.
+   */
+  List<@Nullable StoredRecord> readAll(List<Bytes> keys) {
+    List<@Nullable Object> outcomes = coordinator.readAll(keys);
+    List<@Nullable StoredRecord> records = new java.util.ArrayList<>(outcomes.size());
+    for (Object outcome : outcomes) {
+      if (outcome instanceof RuntimeException e) {
+        throw e instanceof RingstoreException r ? translate(r) : e instanceof IllegalStateException i ? translate(i) : e;
+      }
+      records.add((StoredRecord) outcome);
+    }
+    return records;
+  }
+
+  /**
+   * Runs {@code steps} on {@code keys} all at once (bulk writes on a ring of several nodes), leaving
+   * their events in their batches; each step that failed has its events discarded.
+   *
+   * @return per step, null or its failure, translated
+   */
+  List<@Nullable RuntimeException> updateAllWithoutFiring(List<Bytes> keys, List<? extends KeyStep<K, V>> steps) {
+    List<@Nullable Object> outcomes = coordinator.updateAll(keys, steps);
+    List<@Nullable RuntimeException> failures = new java.util.ArrayList<>(outcomes.size());
+    for (int i = 0; i < outcomes.size(); i++) {
+      Object outcome = outcomes.get(i);
+      if (outcome instanceof RuntimeException e) {
+        steps.get(i).discardEvents();
+        failures.add(e instanceof RingstoreException r ? translate(r) : e instanceof IllegalStateException ise ? translate(ise) : e);
+      } else {
+        failures.add(null);
+      }
+    }
+    return failures;
+  }
+
   /** A plain update outside the JCache operations (sibling repair). */
   void update(Bytes key, KeyOperation operation) {
     try {
