@@ -43,10 +43,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Several replicas</b> (Dynamo's data path, DESIGN.md section 3):
  * <ul>
- *   <li>A read asks every live replica of the key's preference list at once (this node's by a
- *       direct call, the others over the {@link ReplicaTransport}), answers with the vector-clock
- *       merge ({@link StoredRecord#sync}) of the first R answers, and repairs the replicas that
- *       answered with less once all have answered ({@link ReadRound}).
+ *   <li>A read asks R live replicas of the key's preference list (this node's first, by a direct
+ *       call, the others over the {@link ReplicaTransport}; one more for each that fails), answers
+ *       with the vector-clock merge ({@link StoredRecord#sync}) of their answers, and repairs the
+ *       asked replicas that answered with less ({@link ReadRound}).
  *   <li>An update is a quorum read (R, expired records included), the operation's decision on the
  *       merged record, and a <i>commit</i> at the key's primary, its first live replica, which
  *       serialises the key's writes: the primary merges what the coordinator saw into its copy,
@@ -184,7 +184,13 @@ public final class Coordinator {
 
   private CompletableFuture<@Nullable StoredRecord> readRound(Bytes key, int quorum, boolean withExpired, Placement placement) {
     requireLive(placement, quorum, "readQuorum R");
-    return new ReadRound(this, key, placement.live, quorum, "readQuorum R").start(withExpired).result;
+    List<String> live = placement.live;
+    int self = live.indexOf(nodeId);
+    if (self > 0) { // this node's replica answers without a message: ask it first
+      live = new ArrayList<>(live);
+      live.add(0, live.remove(self));
+    }
+    return new ReadRound(this, key, live, quorum, "readQuorum R").start(withExpired).result;
   }
 
   // ---- updates ----

@@ -11,10 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One quorum read of one key: asks every live replica of the key at once, completes with the
- * merge (by vector clock) of the first R answers, and once every replica has answered or failed,
- * repairs the ones that answered with less than the merge of all answers (read repair, in the
- * background: the reader does not wait for it).
+ * One quorum read of one key: asks R of the key's live replicas (this node first if it is one,
+ * then in preference order), and one more for each that fails, until R have answered or none is
+ * left to ask; completes with the merge (by vector clock) of the R answers. Once every asked
+ * replica has answered or failed, those that answered with less than the merge of all answers get
+ * the merge (read repair, in the background: the reader does not wait for it).
+ *
+ * <p>Asking R rather than all N replicas (as Cassandra does, unlike Dynamo's paper) halves the
+ * messages of a quorum read on N = 3; a replica that was not asked is repaired by a later read,
+ * by the write that next reaches it, or (issue 8) by anti-entropy.
  *
  * <p>Thread-safety: thread-safe; answers arrive on transport threads and are counted under the
  * round's lock.
@@ -26,15 +31,19 @@ final class ReadRound {
   private final int quorum;
   private final String quorumName;
   final CompletableFuture<@Nullable StoredRecord> result = new CompletableFuture<>();
+  private boolean withExpired;
+  private ReplicaRequest.@Nullable Read read;
 
   // guarded by this
   private final @Nullable StoredRecord[] answers;
   private final boolean[] answered;
+  private int asked;
   private int answerCount;
   private int settled;
   private @Nullable StoredRecord merged;
   private @Nullable List<String> failures;
 
+  /** @param replicas the live replicas, this node first if it is one */
   ReadRound(Coordinator coordinator, Bytes key, List<String> replicas, int quorum, String quorumName) {
     this.coordinator = coordinator;
     this.key = key;
@@ -45,40 +54,49 @@ final class ReadRound {
     this.answered = new boolean[replicas.size()];
   }
 
-  /** Sends the reads; the local replica answers on this thread. */
+  /** Sends the first R reads; the local replica answers on this thread. */
   ReadRound start(boolean withExpired) {
-    String self = coordinator.nodeId();
-    ReplicaRequest.Read read = null;
-    for (int i = 0; i < replicas.size(); i++) {
-      String node = replicas.get(i);
-      if (node.equals(self)) {
-        StoredRecord record;
-        try {
-          record = coordinator.localRead(key, withExpired);
-        } catch (RuntimeException e) {
-          fail(i, self + ": " + e.getMessage());
-          continue;
-        }
-        answer(i, record);
-      } else {
-        if (read == null) {
-          read = new ReplicaRequest.Read(coordinator.settings().name(), key, withExpired);
-        }
-        int index = i;
-        coordinator.request(node, read, coordinator.settings().readTimeout().toMillis()).whenComplete((reply, failure) -> {
-          if (failure != null) {
-            fail(index, Coordinator.describe(node, failure));
-          } else if (reply instanceof ReplicaReply.Found found) {
-            answer(index, found.record());
-          } else if (reply instanceof ReplicaReply.UnknownKeyspace) {
-            answer(index, null); // opened there by request(): it holds nothing yet
-          } else {
-            fail(index, node + ": " + Coordinator.describe(reply));
-          }
-        });
-      }
+    this.withExpired = withExpired;
+    int first;
+    synchronized (this) {
+      first = Math.min(quorum, replicas.size());
+      asked = first;
+    }
+    for (int i = 0; i < first; i++) {
+      ask(i);
     }
     return this;
+  }
+
+  private void ask(int index) {
+    String node = replicas.get(index);
+    if (node.equals(coordinator.nodeId())) {
+      StoredRecord record;
+      try {
+        record = coordinator.localRead(key, withExpired);
+      } catch (RuntimeException e) {
+        fail(index, node + ": " + e.getMessage());
+        return;
+      }
+      answer(index, record);
+      return;
+    }
+    ReplicaRequest.Read request = read;
+    if (request == null) {
+      request = new ReplicaRequest.Read(coordinator.settings().name(), key, withExpired);
+      read = request;
+    }
+    coordinator.request(node, request, coordinator.settings().readTimeout().toMillis()).whenComplete((reply, failure) -> {
+      if (failure != null) {
+        fail(index, Coordinator.describe(node, failure));
+      } else if (reply instanceof ReplicaReply.Found found) {
+        answer(index, found.record());
+      } else if (reply instanceof ReplicaReply.UnknownKeyspace) {
+        answer(index, null); // opened there by request(): it holds nothing yet
+      } else {
+        fail(index, node + ": " + Coordinator.describe(reply));
+      }
+    });
   }
 
   private void answer(int index, @Nullable StoredRecord record) {
@@ -95,7 +113,7 @@ final class ReadRound {
       }
       value = merged;
       complete = answerCount == quorum;
-      last = settled == replicas.size();
+      last = settled == asked;
     }
     if (complete) {
       result.complete(value);
@@ -106,6 +124,7 @@ final class ReadRound {
   }
 
   private void fail(int index, String why) {
+    int next = -1;
     boolean last;
     synchronized (this) {
       if (failures == null) {
@@ -113,21 +132,26 @@ final class ReadRound {
       }
       failures.add(why);
       settled++;
-      last = settled == replicas.size();
+      if (answerCount < quorum && asked < replicas.size()) {
+        next = asked++;
+      }
+      last = next < 0 && settled == asked;
     }
-    if (last) {
+    if (next >= 0) {
+      ask(next);
+    } else if (last) {
       finish();
     }
   }
 
-  /** Every replica has answered or failed: fail the read if R did not answer, then repair. */
+  /** Every asked replica has answered or failed: fail the read if R did not answer, then repair. */
   private void finish() {
     StoredRecord all;
     synchronized (this) {
       all = merged;
       if (answerCount < quorum) {
         result.completeExceptionally(new QuorumNotReachedException(String.format(
-            "cache '%s': %s = %d not reached: %d of %d replicas %s answered (%s)", coordinator.settings().name(),
+            "cache '%s': %s = %d not reached: %d of %d live replicas %s answered (%s)", coordinator.settings().name(),
             quorumName, quorum, answerCount, replicas.size(), replicas, String.join("; ", failures)), quorum, answerCount));
       }
     }
