@@ -62,19 +62,20 @@ public final class RingstoreNode implements AutoCloseable {
    */
   private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served) {}
 
-  private RingstoreNode(NodeOptions options, @Nullable Vertx vertx, @Nullable Membership membership, int maxFrameBytes) {
+  private RingstoreNode(NodeOptions options, @Nullable Vertx vertx, @Nullable Membership membership, int maxFrameBytes,
+      int maxInFlight) {
     this.options = options;
     this.vertx = vertx;
     this.membership = membership;
     this.hlc = new HybridLogicalClock(options.env().clock());
     this.cluster = membership == null ? NodeCluster.alone(options) : NodeCluster.of(options, membership);
     this.transport = vertx == null ? null
-        : new EventBusReplicas(vertx, this, maxFrameBytes, EventBusReplicas.DEFAULT_MAX_IN_FLIGHT);
+        : new EventBusReplicas(vertx, this, maxFrameBytes, maxInFlight);
   }
 
   /** Starts a single node that is a cluster of its own. */
   public static RingstoreNode embedded(NodeOptions options) {
-    RingstoreNode node = new RingstoreNode(options, null, null, 0);
+    RingstoreNode node = new RingstoreNode(options, null, null, 0, 1);
     LOG.log(Level.DEBUG, () -> "Ringstore node " + options.nodeId() + " started (embedded, single member)");
     return node;
   }
@@ -93,6 +94,24 @@ public final class RingstoreNode implements AutoCloseable {
    */
   public static RingstoreNode clustered(NodeOptions options, ClusterManager manager, HardenedEventBus eventBus,
       Duration joinTimeout) {
+    return clustered(options, manager, eventBus, joinTimeout, MAX_IN_FLIGHT_DEFAULT);
+  }
+
+  /** The default of {@code ringstore.replication.maxInFlight}. */
+  public static final int MAX_IN_FLIGHT_DEFAULT = EventBusReplicas.DEFAULT_MAX_IN_FLIGHT;
+
+  /**
+   * As {@link #clustered(NodeOptions, ClusterManager, HardenedEventBus, Duration)}, with at most
+   * {@code maxInFlight} replica requests of this node waiting for replies at once
+   * ({@code ringstore.replication.maxInFlight}; past it a request fails at once, naming the setting).
+   *
+   * @throws IllegalArgumentException if {@code maxInFlight < 1}
+   */
+  public static RingstoreNode clustered(NodeOptions options, ClusterManager manager, HardenedEventBus eventBus,
+      Duration joinTimeout, int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException(EventBusReplicas.MAX_IN_FLIGHT + " = " + maxInFlight + " is out of range; need >= 1");
+    }
     if (!(manager instanceof RingstoreClusterManager) && !(manager instanceof Membership)) {
       throw new IllegalArgumentException("cluster manager " + manager.getClass().getName()
           + " offers no membership view; wrap it in " + ObservedClusterManager.class.getName());
@@ -114,7 +133,7 @@ public final class RingstoreNode implements AutoCloseable {
       throw new IllegalStateException("node " + options.nodeId() + " was interrupted while joining its cluster", e);
     }
     Membership membership = manager instanceof RingstoreClusterManager ours ? ours.membership() : (Membership) manager;
-    RingstoreNode node = new RingstoreNode(options, vertx, membership, eventBus.settings().maxFrameBytes());
+    RingstoreNode node = new RingstoreNode(options, vertx, membership, eventBus.settings().maxFrameBytes(), maxInFlight);
     try {
       node.transport.start().toCompletionStage().toCompletableFuture().get(joinTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {

@@ -30,14 +30,23 @@ import java.util.Properties;
 final class TestNodes implements AutoCloseable {
   private final List<RingstoreNode> nodes = new ArrayList<>();
   private final int seedPort;
+  private final int maxFrameBytes;
+  private final int maxInFlight;
 
-  private TestNodes(int seedPort) {
+  private TestNodes(int seedPort, int maxFrameBytes, int maxInFlight) {
     this.seedPort = seedPort;
+    this.maxFrameBytes = maxFrameBytes;
+    this.maxInFlight = maxInFlight;
   }
 
   /** Starts {@code count} nodes named {@code <prefix>-0..} and waits until each sees all alive. */
   static TestNodes start(String prefix, int count) {
-    TestNodes cluster = new TestNodes(freePort());
+    return start(prefix, count, EventBusSettings.DEFAULT_FRAME_BYTES, RingstoreNode.MAX_IN_FLIGHT_DEFAULT);
+  }
+
+  /** As {@link #start(String, int)}, with these bounds on every node. */
+  static TestNodes start(String prefix, int count, int maxFrameBytes, int maxInFlight) {
+    TestNodes cluster = new TestNodes(freePort(), maxFrameBytes, maxInFlight);
     try {
       for (int i = 0; i < count; i++) {
         cluster.add(prefix + "-" + i);
@@ -61,7 +70,7 @@ final class TestNodes implements AutoCloseable {
     ClusterManagerSettings settings = ClusterManagerSettings.from(p);
     NodeOptions options = new NodeOptions(id, Env.system(), NodeOptions.DEFAULT_VNODES, 1, TestNodes.class.getClassLoader());
     RingstoreNode node = RingstoreNode.clustered(options, new RingstoreClusterManager(settings),
-        new HardenedEventBus(EventBusSettings.defaults()), Duration.ofSeconds(60));
+        new HardenedEventBus(EventBusSettings.defaults().withMaxFrameBytes(maxFrameBytes)), Duration.ofSeconds(60), maxInFlight);
     nodes.add(node);
     return node;
   }
