@@ -1,9 +1,12 @@
 package io.ringstore.provider;
 
 import io.ringstore.cluster.replication.Coordinator;
+import io.ringstore.provider.cluster.ClusterEvents;
+import io.ringstore.provider.cluster.PrimaryExpiries;
 import io.ringstore.provider.codec.EntryCodec;
 import io.ringstore.provider.configuration.CacheSettings;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
+import io.ringstore.provider.event.EventRelay;
 import io.ringstore.provider.event.ListenerRegistry;
 import io.ringstore.provider.expiry.ExpiryCalculator;
 import io.ringstore.provider.integration.ReadThrough;
@@ -82,7 +85,13 @@ final class CacheParts<K, V> {
       Factory<? extends SiblingResolver<V>> resolverFactory = configuration.getSiblingResolverFactory();
       SiblingResolver<V> resolver = resolverFactory == null ? SiblingResolver.lastWriteWins()
           : created(created, resolverFactory.create(), "SiblingResolver", name);
-      ListenerRegistry<K, V> listeners = new ListenerRegistry<>(cache, manager.executor(), classLoader);
+      // a clustered cache's events also reach, and come from, the listeners of other nodes
+      ClusterEvents<K, V> relay = ClusterEvents.forCache(name, manager.node(), codec, manager.executor());
+      ListenerRegistry<K, V> listeners = new ListenerRegistry<>(cache, manager.executor(), classLoader,
+          relay == null ? EventRelay.none() : relay);
+      if (relay != null) {
+        relay.attach(listeners);
+      }
       created.add(listeners);
       for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
         listeners.register(listener);
@@ -114,6 +123,13 @@ final class CacheParts<K, V> {
    */
   Coordinator openKeyspace(RemovalListener listener) {
     try {
+      if (manager.node().isClustered()) {
+        // an expiry every replica's engine notices is reported by the key's primary only
+        PrimaryExpiries primary = new PrimaryExpiries(listener);
+        Coordinator coordinator = manager.node().openKeyspace(CacheSettings.keyspace(cache.getName(), configuration, primary));
+        primary.attach(coordinator);
+        return coordinator;
+      }
       return manager.node().openKeyspace(CacheSettings.keyspace(cache.getName(), configuration, listener));
     } catch (RuntimeException e) {
       closeComponents();

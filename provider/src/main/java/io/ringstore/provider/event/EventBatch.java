@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Obtain one from {@link ListenerRegistry#newBatch()}. When nothing listens, that is a shared
  * no-op batch: every method returns at once and nothing is allocated. A batch records only the
- * event types some registered listener wants ({@link ListenerRegistry#wants(EventType)}).
+ * event types some registered listener wants ({@link ListenerRegistry#wants(EventType)}), or every
+ * type when another node listens (its events then also go to the registry's {@link EventRelay}).
  *
  * <p>Values: {@code updated} takes the old value when the cache knows it (pass null if not; the
  * event then has no old value); {@code removed} and {@code expired} take the value the entry held,
@@ -26,16 +27,19 @@ import org.jspecify.annotations.Nullable;
 public final class EventBatch<K, V> {
 
   @SuppressWarnings("rawtypes")
-  private static final EventBatch NO_OP = new EventBatch<>(null);
+  private static final EventBatch NO_OP = new EventBatch<>(null, false);
 
   // constant after construction; null for the shared no-op batch
   private final @Nullable ListenerRegistry<K, V> registry;
+  // true if another node listens: record every type, and fire() hands the events to the relay too
+  private final boolean toOthers;
 
   // confined to the operation's thread
   private @Nullable List<EntryEvent<K, V>> events;
 
-  EventBatch(@Nullable ListenerRegistry<K, V> registry) {
+  EventBatch(@Nullable ListenerRegistry<K, V> registry, boolean toOthers) {
     this.registry = registry;
+    this.toOthers = toOthers;
   }
 
   @SuppressWarnings("unchecked")
@@ -50,28 +54,28 @@ public final class EventBatch<K, V> {
 
   /** Records that {@code key} was created with {@code value}. */
   public void created(K key, V value) {
-    if (registry != null && registry.wants(EventType.CREATED)) {
+    if (registry != null && (toOthers || registry.wants(EventType.CREATED))) {
       add(EntryEvent.created(registry.source(), key, value));
     }
   }
 
   /** Records that {@code key} changed from {@code oldValue} (null if unknown) to {@code value}. */
   public void updated(K key, @Nullable V oldValue, V value) {
-    if (registry != null && registry.wants(EventType.UPDATED)) {
+    if (registry != null && (toOthers || registry.wants(EventType.UPDATED))) {
       add(EntryEvent.updated(registry.source(), key, oldValue, value));
     }
   }
 
   /** Records that {@code key}, holding {@code oldValue}, was removed. */
   public void removed(K key, @Nullable V oldValue) {
-    if (registry != null && registry.wants(EventType.REMOVED)) {
+    if (registry != null && (toOthers || registry.wants(EventType.REMOVED))) {
       add(EntryEvent.ended(registry.source(), EventType.REMOVED, key, oldValue));
     }
   }
 
   /** Records that {@code key}, holding {@code oldValue}, expired. */
   public void expired(K key, @Nullable V oldValue) {
-    if (registry != null && registry.wants(EventType.EXPIRED)) {
+    if (registry != null && (toOthers || registry.wants(EventType.EXPIRED))) {
       add(EntryEvent.ended(registry.source(), EventType.EXPIRED, key, oldValue));
     }
   }
@@ -114,6 +118,6 @@ public final class EventBatch<K, V> {
       return;
     }
     events = null;
-    registry.dispatch(pending);
+    registry.dispatch(pending, toOthers);
   }
 }

@@ -41,9 +41,17 @@ import org.jspecify.annotations.Nullable;
  * room, then queues beyond the bound with a WARNING -- events are never dropped (see {@link
  * Registration}).
  *
+ * <p>Other nodes (a clustered cache): the registry's {@link EventRelay} is asked once per operation
+ * ({@link #newBatch()}) whether another node listens on this cache; if so the operation's batch
+ * records every event type with old values and, when fired, goes to the relay before the local
+ * listeners get it. Events the relay hears from other nodes come in through {@link #remoteBatch()}
+ * and reach only this node's listeners. The relay is told when the first listener registers and
+ * when the last one goes.
+ *
  * <p>Invariants: no two registrations have equal configurations; {@link #wants(EventType)} is true
- * exactly when some registration's listener implements that type's interface; after {@link
- * #close()} nothing is registered and registration fails.
+ * exactly when some registration's listener implements that type's interface, or when the last
+ * operation found another node listening; after {@link #close()} nothing is registered and
+ * registration fails.
  *
  * <p>Thread-safety: thread-safe. Registration changes are serialised by a lock and published as an
  * immutable snapshot through a volatile field; event delivery reads the snapshot without locking.
@@ -65,12 +73,15 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
   private final @Nullable ClassLoader classLoader;
   private final int maxPendingTasks;
   private final long backpressureWaitNanos;
+  private final EventRelay<K, V> relay;
   private final Object lock = new Object();
 
   // written under lock, read without it
   private volatile List<Registration<K, V>> registrations = List.of();
   private volatile int typeMask;
   private volatile boolean closed;
+  // the relay's last answer to othersListen(), written by newBatch() only when it changes
+  private volatile boolean othersListen;
 
   /**
    * Creates an empty registry.
@@ -82,7 +93,18 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
    *     listeners and filters and while asynchronous listeners run (null: leave it unchanged)
    */
   public ListenerRegistry(Cache<K, V> source, Executor asyncExecutor, @Nullable ClassLoader classLoader) {
-    this(source, asyncExecutor, classLoader, DEFAULT_MAX_PENDING_TASKS, DEFAULT_BACKPRESSURE_WAIT);
+    this(source, asyncExecutor, classLoader, EventRelay.none());
+  }
+
+  /**
+   * Creates an empty registry whose cache's events also go to, and come from, other nodes through
+   * {@code relay} (see {@link #newBatch()}, {@link #remoteBatch()}).
+   *
+   * @param relay the cache's link to the other nodes' listeners; {@link EventRelay#none()} if alone
+   */
+  public ListenerRegistry(
+      Cache<K, V> source, Executor asyncExecutor, @Nullable ClassLoader classLoader, EventRelay<K, V> relay) {
+    this(source, asyncExecutor, classLoader, DEFAULT_MAX_PENDING_TASKS, DEFAULT_BACKPRESSURE_WAIT, relay);
   }
 
   ListenerRegistry(
@@ -91,7 +113,18 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
       @Nullable ClassLoader classLoader,
       int maxPendingTasks,
       Duration backpressureWait) {
+    this(source, asyncExecutor, classLoader, maxPendingTasks, backpressureWait, EventRelay.none());
+  }
+
+  ListenerRegistry(
+      Cache<K, V> source,
+      Executor asyncExecutor,
+      @Nullable ClassLoader classLoader,
+      int maxPendingTasks,
+      Duration backpressureWait,
+      EventRelay<K, V> relay) {
     this.source = Objects.requireNonNull(source, "source");
+    this.relay = Objects.requireNonNull(relay, "relay");
     this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
     this.classLoader = classLoader;
     if (maxPendingTasks < 1) {
@@ -142,7 +175,12 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
       List<Registration<K, V>> next = new ArrayList<>(registrations);
       next.add(new Registration<>(configuration, listener, filter, asyncExecutor, classLoader,
           maxPendingTasks, backpressureWaitNanos));
+      boolean first = registrations.isEmpty();
       publish(next);
+      if (first) {
+        // after publishing: a frame heard as soon as the consumer exists finds the listener
+        relay.listening(true);
+      }
     }
   }
 
@@ -162,6 +200,9 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
         if (next.get(i).configuration().equals(configuration)) {
           removed = next.remove(i);
           publish(next);
+          if (next.isEmpty()) {
+            relay.listening(false);
+          }
           break;
         }
       }
@@ -185,16 +226,48 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
    * cache skip fetching old values or building events.
    */
   public boolean wants(EventType type) {
-    return (typeMask & Registration.bit(type)) != 0;
+    if ((typeMask & Registration.bit(type)) != 0) {
+      return true;
+    }
+    if (type == EventType.EXPIRED) {
+      // expiries are noticed outside operations (the engine's removals), where no newBatch() has
+      // refreshed what the relay knows; they are rare enough to ask it
+      return refreshOthersListen();
+    }
+    return othersListen;
+  }
+
+  private boolean refreshOthersListen() {
+    boolean others = relay.othersListen();
+    if (others != othersListen) {
+      othersListen = others;
+    }
+    return others;
   }
 
   /**
    * A batch to collect one operation's events: the shared no-op batch (no allocation) when
-   * nothing listens.
+   * nothing listens, here or (through the relay) on another node. A batch made while another node
+   * listens records every event type, with old values, and {@link EventBatch#fire()} also hands its
+   * events to the relay; {@link #wants(EventType)} is then true for every type until a later
+   * operation finds nobody else listening.
    */
   public EventBatch<K, V> newBatch() {
-    return typeMask == 0 ? EventBatch.noOp() : new EventBatch<>(this);
+    if (refreshOthersListen()) {
+      return new EventBatch<>(this, true);
+    }
+    return typeMask == 0 ? EventBatch.noOp() : new EventBatch<>(this, false);
   }
+
+  /**
+   * A batch for events another node's operation caused (the relay fills and fires it): it records
+   * only the types local listeners want, and firing it delivers to this node's listeners only. A
+   * synchronous listener runs on the thread that fires it, not on the operation's.
+   */
+  public EventBatch<K, V> remoteBatch() {
+    return typeMask == 0 ? EventBatch.noOp() : new EventBatch<>(this, false);
+  }
+
 
   /**
    * Deregisters everything and closes each listener and filter that is {@link java.io.Closeable}
@@ -211,6 +284,9 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
       closed = true;
       closing = registrations;
       publish(List.of());
+      if (!closing.isEmpty()) {
+        relay.listening(false);
+      }
     }
     for (Registration<K, V> registration : closing) {
       registration.close();
@@ -235,8 +311,15 @@ public final class ListenerRegistry<K, V> implements AutoCloseable {
     return pending;
   }
 
-  /** Delivers one batch's events; called by {@link EventBatch#fire()}. */
-  void dispatch(List<EntryEvent<K, V>> events) {
+  /**
+   * Delivers one batch's events; called by {@link EventBatch#fire()}. If {@code toOthers}, the
+   * relay gets them first (it does not block), so that a failing local listener cannot keep them
+   * from the other nodes.
+   */
+  void dispatch(List<EntryEvent<K, V>> events, boolean toOthers) {
+    if (toOthers) {
+      relay.publish(events);
+    }
     int batchMask = 0;
     for (EntryEvent<K, V> event : events) {
       batchMask |= Registration.bit(event.getEventType());
