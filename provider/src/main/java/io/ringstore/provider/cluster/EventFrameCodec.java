@@ -238,6 +238,10 @@ public final class EventFrameCodec {
     int length(String what) {
       int lengthAt = at;
       int length = varint(what + " length");
+      if (length < 0) {
+        throw new IllegalArgumentException("event frame: the " + what + " at offset " + lengthAt + " declares " + (length & 0xffffffffL)
+            + " bytes, past the largest array");
+      }
       if (length > bytes.length - at) {
         throw new IllegalArgumentException("event frame: the " + what + " at offset " + lengthAt + " declares " + length
             + " bytes; only " + (bytes.length - at) + " remain");

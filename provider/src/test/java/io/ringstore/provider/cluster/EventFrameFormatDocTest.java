@@ -85,8 +85,8 @@ class EventFrameFormatDocTest {
 
   @Test
   void framesRoundTripAndArbitraryBytesAreRefusedCleanly() {
-    long seed = new Random().nextLong();
-    System.out.println("EventFrameFormatDocTest seed " + seed);
+    long seed = Long.getLong("ringstore.seed", new Random().nextLong());
+    System.out.println("EventFrameFormatDocTest seed " + seed + " (rerun with -Dringstore.seed=" + seed + ")");
     Random random = new Random(seed);
     EventType[] types = EventType.values();
     for (int i = 0; i < 500; i++) {
