@@ -49,7 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Caches declared in the manager's configuration file exist from the start; they are ordinary
  * caches afterwards ({@code createCache} of the same name throws, {@code destroyCache} destroys one
- * until the next manager for the URI reads the file again).
+ * until the next manager for the URI reads the file again). The file's {@code defaults} also give
+ * the Ringstore settings (N/W/R, engine, bounds, timeouts...) of a cache created in code from a
+ * configuration that is not a {@link RingstoreConfiguration}, such as a plain
+ * {@code MutableConfiguration}; its JCache settings stay as given.
  *
  * <p>Asynchronous work (asynchronous listeners, {@code loadAll}) runs on the manager's executor:
  * {@value #ASYNC_THREADS} daemon threads with a queue of {@value #ASYNC_QUEUE_BOUND} tasks; past the
@@ -82,6 +85,7 @@ public final class RingstoreCacheManager implements CacheManager {
   private final Properties properties;
   private final Env env;
   private final RingstoreNode node;
+  private final RingstoreConfiguration<Object, Object> defaults;
   private final ThreadPoolExecutor executor;
   private final Object lock = new Object();
 
@@ -89,19 +93,22 @@ public final class RingstoreCacheManager implements CacheManager {
   private volatile boolean closed;
 
   RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
-    this(provider, uri, classLoader, properties, List.of(), Map.of());
+    this(provider, uri, classLoader, properties, List.of(), Map.of(), new RingstoreConfiguration<>());
   }
 
   /**
    * A manager whose {@code declared} caches (from its configuration file) exist once it is made,
-   * on a node started from {@code properties} over the file's {@code nodeProperties}.
+   * on a node started from {@code properties} over the file's {@code nodeProperties}; caches
+   * created in code from a configuration that is not a {@link RingstoreConfiguration} take their
+   * Ringstore settings from {@code defaults} (the file's {@code defaults} section).
    *
    * @throws javax.cache.CacheException naming the file and the cache if a declared cache cannot be
    *     created; the half-made manager is closed first
    */
   RingstoreCacheManager(RingstoreCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-      List<DeclaredCache> declared, Map<String, String> nodeProperties) {
+      List<DeclaredCache> declared, Map<String, String> nodeProperties, RingstoreConfiguration<Object, Object> defaults) {
     this.provider = provider;
+    this.defaults = new RingstoreConfiguration<>(defaults);
     this.uri = uri;
     this.classLoader = new WeakReference<>(classLoader);
     this.properties = properties;
@@ -174,7 +181,7 @@ public final class RingstoreCacheManager implements CacheManager {
       if (caches.containsKey(cacheName)) {
         throw new CacheException("a cache named '" + cacheName + "' already exists in cache manager " + uri);
       }
-      RingstoreConfiguration<K, V> copy = CacheSettings.validatedCopy(cacheName, configuration);
+      RingstoreConfiguration<K, V> copy = CacheSettings.validatedCopy(cacheName, configuration, defaults);
       KeyspaceCache<K, V> cache = new KeyspaceCache<>(this, cacheName, copy);
       caches.put(cacheName, cache);
       try {

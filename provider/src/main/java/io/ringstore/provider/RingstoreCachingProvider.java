@@ -1,8 +1,9 @@
 package io.ringstore.provider;
 
 import io.ringstore.provider.configuration.ConfigurationFile;
-import io.ringstore.provider.configuration.DeclaredCache;
+import io.ringstore.provider.configuration.RingstoreConfiguration;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.WeakHashMap;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
@@ -32,7 +34,11 @@ import org.jspecify.annotations.Nullable;
  * fails {@code getCacheManager} with a {@link javax.cache.CacheException} naming the file, the line
  * and the key. {@code ringstore:<name>}, a relative URI and a URI whose scheme has no URL handler
  * name a manager without a file. The file is read once, when the manager is made; the next manager
- * for the URI (after {@code close}) reads it again.
+ * for the URI (after {@code close}) reads it again. The default manager ({@value #DEFAULT_URI_TEXT})
+ * reads the file the system property {@value #CONFIGURATION_PROPERTY} names, if it is set, so that
+ * a JVM can be pointed at a configuration (a clustered node, replicated defaults) without code.
+ * A file's {@code defaults} also apply, for Ringstore settings, to caches created in code from a
+ * plain {@code MutableConfiguration} (see {@link RingstoreCacheManager}).
  *
  * <p>Properties are those of {@link RingstoreCacheManager} and are kept as given
  * ({@link CacheManager#getProperties()}); like the class loader they matter only when a manager is
@@ -48,6 +54,13 @@ public final class RingstoreCachingProvider implements CachingProvider {
 
   /** The default URI's text. */
   public static final String DEFAULT_URI_TEXT = "ringstore:default";
+
+  /**
+   * The system property naming the default manager's configuration file: a URI as
+   * {@code getCacheManager} takes ({@code classpath:<path>}, {@code file:<path>}, ...). Read each
+   * time a default manager ({@value #DEFAULT_URI_TEXT}) is made; other URIs ignore it.
+   */
+  public static final String CONFIGURATION_PROPERTY = "ringstore.configuration";
 
   private static final URI DEFAULT_URI = URI.create(DEFAULT_URI_TEXT);
 
@@ -68,17 +81,45 @@ public final class RingstoreCachingProvider implements CachingProvider {
     // The file is read outside the provider's lock: a slow one (a remote URL) must not hold up
     // getCacheManager for every other URI and class loader. Two threads may both read it; the
     // first to come back makes the manager and the other uses that one.
-    Optional<ConfigurationFile> file = ConfigurationFile.forUri(managerUri, loader);
+    Optional<ConfigurationFile> file = fileFor(managerUri, loader);
     synchronized (managers) {
       Map<URI, RingstoreCacheManager> byUri = managers.computeIfAbsent(loader, ignored -> new HashMap<>());
       RingstoreCacheManager manager = byUri.get(managerUri);
       if (manager == null || manager.isClosed()) {
         manager = new RingstoreCacheManager(this, managerUri, loader, properties == null ? getDefaultProperties() : properties,
-            file.map(ConfigurationFile::caches).orElse(List.of()), file.map(ConfigurationFile::nodeProperties).orElse(Map.of()));
+            file.map(ConfigurationFile::caches).orElse(List.of()), file.map(ConfigurationFile::nodeProperties).orElse(Map.of()),
+            file.map(ConfigurationFile::defaults).orElseGet(RingstoreConfiguration::new));
         byUri.put(managerUri, manager);
       }
       return manager;
     }
+  }
+
+  /**
+   * The configuration file of the manager for {@code uri}: for the default URI the one the system
+   * property {@value #CONFIGURATION_PROPERTY} names, if set; otherwise the one the URI names, if any.
+   *
+   * @throws CacheException if the property is not a URI or names no file, or the file is missing or
+   *     not valid
+   */
+  private static Optional<ConfigurationFile> fileFor(URI managerUri, ClassLoader loader) {
+    String named = managerUri.equals(DEFAULT_URI) ? System.getProperty(CONFIGURATION_PROPERTY) : null;
+    if (named == null || named.isBlank()) {
+      return ConfigurationFile.forUri(managerUri, loader);
+    }
+    URI fileUri;
+    try {
+      fileUri = new URI(named.trim());
+    } catch (URISyntaxException e) {
+      throw new CacheException("system property " + CONFIGURATION_PROPERTY + " = '" + named + "' is not a URI (" + e.getMessage()
+          + "); need classpath:<path>, file:<path> or another URI Java opens as a URL", e);
+    }
+    Optional<ConfigurationFile> file = ConfigurationFile.forUri(fileUri, loader);
+    if (file.isEmpty()) {
+      throw new CacheException("system property " + CONFIGURATION_PROPERTY + " = '" + named + "' names no configuration file; "
+          + "need classpath:<path>, file:<path> or another URI Java opens as a URL");
+    }
+    return file;
   }
 
   /** The open manager for {@code uri} and {@code loader}, or {@code null}. */

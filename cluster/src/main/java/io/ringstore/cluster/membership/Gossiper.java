@@ -284,6 +284,24 @@ public final class Gossiper implements Membership {
     }
   }
 
+  /**
+   * Sends this node's whole state, unasked, to every member it knows of (alive or down): what a
+   * leaving node does after it set {@link NodeStatus#LEFT}, so that its departure does not depend on
+   * a round's three legs completing before its channel closes.
+   */
+  public synchronized void announce() {
+    EndpointState mine = states.get(self);
+    if (mine == null) {
+      return;
+    }
+    GossipMessage.Ack2 own = new GossipMessage.Ack2(List.of(mine.fullDelta()));
+    for (Member member : members.values()) {
+      if (!member.id().equals(self) && member.status() != NodeStatus.LEFT && member.gossipAddress().isPresent()) {
+        send(member.gossipAddress().get(), own);
+      }
+    }
+  }
+
   private List<String> pick(List<String> from, int count) {
     List<String> pool = new ArrayList<>(from);
     List<String> picked = new ArrayList<>(Math.min(count, pool.size()));

@@ -223,8 +223,9 @@ public final class Coordinator {
   private @Nullable StoredRecord updateChecked(Bytes key, KeyOperation operation, int writeQuorum, int readQuorum) {
     Placement placement = place(key);
     if (placement.local) {
-      if (writeQuorum > 1 || readQuorum > 1) {
-        requireLive(placement, Math.max(writeQuorum, readQuorum), writeQuorum >= readQuorum ? "writeQuorum W" : "readQuorum R");
+      int read = operation.blind() ? 1 : readQuorum; // a blind write reads nothing
+      if (writeQuorum > 1 || read > 1) {
+        requireLive(placement, Math.max(writeQuorum, read), writeQuorum >= read ? "writeQuorum W" : "readQuorum R");
       }
       return updateLocally(key, operation);
     }
@@ -247,7 +248,8 @@ public final class Coordinator {
       checkQuorum("readQuorum R", readQuorum);
       Placement placement = place(key);
       if (placement.local) {
-        requireLive(placement, Math.max(writeQuorum, readQuorum), writeQuorum >= readQuorum ? "writeQuorum W" : "readQuorum R");
+        int read = operation.blind() ? 1 : readQuorum;
+        requireLive(placement, Math.max(writeQuorum, read), writeQuorum >= read ? "writeQuorum W" : "readQuorum R");
         return CompletableFuture.completedFuture(updateLocally(key, operation));
       }
       return updateRound(key, operation, writeQuorum, readQuorum, placement, Runnable::run);
@@ -280,11 +282,24 @@ public final class Coordinator {
   private CompletableFuture<@Nullable StoredRecord> attempt(Bytes key, KeyOperation operation, long ticket, @Nullable StoredRecord seen,
       boolean sendSeen, int writeQuorum, Placement placement, Executor decisions, int attempt) {
     Mutation mutation = requireNonNull(operation.apply(seen), "the operation's mutation");
-    if (mutation instanceof Mutation.Keep) {
-      return CompletableFuture.completedFuture(seen);
-    }
     String primary = placement.live.get(0);
     boolean localPrimary = primary.equals(nodeId);
+    if (mutation instanceof Mutation.Keep) {
+      if (attempt > 1) {
+        // queued at the primary by its conflict: give the turn up, or the key waits for it
+        ReplicaRequest.Commit release = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, false, null, null,
+            new ReplicaRequest.Change(ReplicaRequest.Change.Kind.RELEASE, null, StoredRecord.NEVER, null), 1,
+            settings.writeTimeout().toMillis());
+        (localPrimary ? commit(release) : request(primary, release, settings.writeTimeout().toMillis()))
+            .whenComplete((reply, failure) -> {
+              if (failure != null) {
+                LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': giving up a turn at " + primary + " failed: "
+                    + describe(primary, failure));
+              }
+            });
+      }
+      return CompletableFuture.completedFuture(seen);
+    }
     boolean conditional = !operation.blind();
     ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional,
         seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, changeOf(mutation), writeQuorum,
@@ -342,6 +357,15 @@ public final class Coordinator {
     StoredRecord[] conflict = new StoredRecord[1];
     boolean[] conflicted = new boolean[1];
     StoredRecord next;
+    if (commit.change().kind() == ReplicaRequest.Change.Kind.RELEASE) {
+      StoredRecord[] held = new StoredRecord[1];
+      local.apply(key, (k, current) -> {
+        leaveQueue(k, commit);
+        held[0] = current;
+        return current;
+      });
+      return CompletableFuture.completedFuture(new ReplicaReply.Committed(held[0], 1));
+    }
     try {
       next = local.apply(key, (k, current) -> {
         StoredRecord base = commit.base();
@@ -466,6 +490,8 @@ public final class Coordinator {
           return seen;
         }
         return newVersion(key, seen, null, StoredRecord.NEVER, null);
+      case RELEASE:
+        return seen;
       default: // TOUCH: a new version, so that a shorter expiry reaches every replica
         if (seen == null || seen.isTombstone()) {
           return seen;

@@ -112,6 +112,14 @@ final class ChannelGossip {
     }
   }
 
+  /** Sends this node's state to every member now (a leave: see {@link Gossiper#announce}), best effort. */
+  void announce() {
+    Gossiper g = gossiper;
+    if (g != null) {
+      g.announce();
+    }
+  }
+
   /** Stops the rounds and the failure watch (frames still arrive until the channel closes). */
   void stop() {
     FailureWatch w = watch;

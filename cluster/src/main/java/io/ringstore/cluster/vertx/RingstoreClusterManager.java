@@ -352,6 +352,9 @@ public final class RingstoreClusterManager implements ClusterManager {
     }
     leaving = true;
     g.status(NodeStatus.LEFT);
+    // every member hears LEFT directly: a round's exchange could still be half-way when the
+    // channel closes, and a member that missed it would keep this node on the ring as down
+    g.announce();
     g.round();
     submit(new Change.MemberRemoved(id))
         .recover(failure -> {

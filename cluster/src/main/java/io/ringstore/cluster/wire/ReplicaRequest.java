@@ -149,7 +149,12 @@ public sealed interface ReplicaRequest {
       /** Delete the key: a tombstone. */
       DELETE,
       /** Keep the value, change its expiry. */
-      TOUCH
+      TOUCH,
+      /**
+       * Change nothing: the update, queued at the primary after a conflict, decided to leave the
+       * key as it is; it gives up its turn.
+       */
+      RELEASE
     }
   }
 }

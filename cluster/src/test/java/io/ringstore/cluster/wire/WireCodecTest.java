@@ -356,7 +356,7 @@ class WireCodecTest {
     refusedAsRequest(head + " 01 01 61 00 00" + tail, "expected clock: vector clock entry 0: counter = 0; need >= 1", 14);
     refusedAsRequest(head + " 01 00 01 00" + tail, "expected clock actor length = 0 is out of range; need 1 to 255", 15);
     // change kind, W and the timeout
-    refusedAsRequest(head + " 00" + tail.replace(" 00 02 ff", " 00 04 ff"), "unknown change kind 4; need 1 to 3", 16);
+    refusedAsRequest(head + " 00" + tail.replace(" 00 02 ff", " 00 05 ff"), "unknown change kind 5; need 1 to 4", 16);
     refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 00 0a"), "writeQuorum = 0; need >= 1", 27);
     refusedAsRequest(head + " 00" + tail.replace(" 00 01 0a", " 00 01 00"), "timeoutMillis = 0; need >= 1", 28);
   }

@@ -39,6 +39,22 @@ public final class CacheSettings {
    * @throws IllegalArgumentException naming the setting, the value and the allowed range
    */
   public static <K, V> RingstoreConfiguration<K, V> validatedCopy(String cacheName, Configuration<K, V> configuration) {
+    return validatedCopy(cacheName, configuration, new RingstoreConfiguration<>());
+  }
+
+  /**
+   * The cache's own copy of {@code configuration}, as {@link #validatedCopy(String, Configuration)},
+   * except that a configuration that is not a {@link RingstoreConfiguration} (a plain
+   * {@link MutableConfiguration}, another provider's) takes its Ringstore settings from
+   * {@code defaults} (the manager's file's {@code defaults} section) instead of the built-in ones.
+   * Its JCache settings stay as given; one of them decides a Ringstore setting: a store-by-reference
+   * configuration ({@code isStoreByValue() == false}) keeps N = W = R = 1, since references
+   * cannot be replicated.
+   *
+   * @throws IllegalArgumentException naming the setting, the value and the allowed range
+   */
+  public static <K, V> RingstoreConfiguration<K, V> validatedCopy(String cacheName, Configuration<K, V> configuration,
+      RingstoreConfiguration<?, ?> defaults) {
     RingstoreConfiguration<K, V> copy;
     if (configuration instanceof CompleteConfiguration<K, V> complete) {
       copy = new RingstoreConfiguration<>(complete);
@@ -46,6 +62,12 @@ public final class CacheSettings {
       copy = new RingstoreConfiguration<>(new MutableConfiguration<K, V>()
           .setTypes(configuration.getKeyType(), configuration.getValueType())
           .setStoreByValue(configuration.isStoreByValue()));
+    }
+    if (!(configuration instanceof RingstoreConfiguration)) {
+      copy.copyRingstoreSettings(defaults);
+      if (!copy.isStoreByValue()) {
+        copy.setReplication(1, 1, 1);
+      }
     }
     validate(cacheName, copy);
     return copy;

@@ -79,9 +79,12 @@ public final class ConfigurationFile {
   private final String source;
   private final List<DeclaredCache> caches;
   private final Map<String, String> nodeProperties;
+  private final RingstoreConfiguration<Object, Object> defaults;
 
-  private ConfigurationFile(String source, List<DeclaredCache> caches, Map<String, String> nodeProperties) {
+  private ConfigurationFile(String source, List<DeclaredCache> caches, Map<String, String> nodeProperties,
+      RingstoreConfiguration<Object, Object> defaults) {
     this.source = source;
+    this.defaults = new RingstoreConfiguration<>(defaults);
     this.caches = List.copyOf(caches);
     this.nodeProperties = Collections.unmodifiableMap(new LinkedHashMap<>(nodeProperties));
   }
@@ -150,8 +153,9 @@ public final class ConfigurationFile {
       throw new ConfigurationFileException(source, 0, 0, "", "cannot be read as YAML: " + e.getMessage(), e);
     }
     Map<String, String> nodeProperties = new LinkedHashMap<>();
-    List<DeclaredCache> caches = declaredCaches(nodes, root, classLoader, nodeProperties);
-    return new ConfigurationFile(source, caches, nodeProperties);
+    RingstoreConfiguration<Object, Object> defaults = new RingstoreConfiguration<>();
+    List<DeclaredCache> caches = declaredCaches(nodes, root, classLoader, nodeProperties, defaults);
+    return new ConfigurationFile(source, caches, nodeProperties, defaults);
   }
 
   /** The file's name in messages: the URI as given (for {@code classpath:} with the resource found). */
@@ -171,6 +175,17 @@ public final class ConfigurationFile {
    */
   public Map<String, String> nodeProperties() {
     return nodeProperties;
+  }
+
+  /**
+   * The file's {@code defaults} section applied to the built-in defaults (the built-in defaults
+   * alone if the file has none), as a fresh copy. Every declared cache starts from it, and so does
+   * a cache the manager creates in code from a configuration that is not a
+   * {@link RingstoreConfiguration}, for its Ringstore settings only
+   * ({@link CacheSettings#validatedCopy(String, javax.cache.configuration.Configuration, RingstoreConfiguration)}).
+   */
+  public RingstoreConfiguration<Object, Object> defaults() {
+    return new RingstoreConfiguration<>(defaults);
   }
 
   private static ConfigurationFile read(String source, URL url, ClassLoader classLoader) {
@@ -219,7 +234,7 @@ public final class ConfigurationFile {
   }
 
   private static List<DeclaredCache> declaredCaches(NodeReader nodes, @Nullable Node root, ClassLoader classLoader,
-      Map<String, String> nodeProperties) {
+      Map<String, String> nodeProperties, RingstoreConfiguration<Object, Object> base) {
     if (root == null) {
       throw new ConfigurationFileException(nodes.source(), 0, 0, "", "the file is empty; need a 'caches' mapping", null);
     }
@@ -234,7 +249,6 @@ public final class ConfigurationFile {
       }
     }
     CacheSection section = new CacheSection(nodes, classLoader);
-    RingstoreConfiguration<Object, Object> base = new RingstoreConfiguration<>();
     if (defaults != null) {
       section.apply(defaults.value(), defaults.path(), base);
     }

@@ -114,25 +114,38 @@ public class RingstoreConfiguration<K, V> extends MutableConfiguration<K, V> {
   public RingstoreConfiguration(CompleteConfiguration<K, V> configuration) {
     super(configuration);
     if (configuration instanceof RingstoreConfiguration<K, V> other) {
-      storageEngine = other.storageEngine;
-      engineOptions = new TreeMap<>(other.engineOptions);
-      maxEntries = other.maxEntries;
-      maxBytes = other.maxBytes;
-      evictionPolicy = other.evictionPolicy;
-      replicationFactor = other.replicationFactor;
-      writeQuorum = other.writeQuorum;
-      readQuorum = other.readQuorum;
-      readTimeout = other.readTimeout;
-      writeTimeout = other.writeTimeout;
-      maxSiblings = other.maxSiblings;
-      maxClockEntries = other.maxClockEntries;
-      siblingResolverFactory = other.siblingResolverFactory;
-      keyCodecFactory = other.keyCodecFactory;
-      valueCodecFactory = other.valueCodecFactory;
-      maxKeyBytes = other.maxKeyBytes;
-      maxValueBytes = other.maxValueBytes;
-      deserializationFilter = other.deserializationFilter;
+      copyRingstoreSettings(other);
     }
+  }
+
+  /**
+   * Makes every Ringstore setting of this configuration (engine, bounds, N/W/R, timeouts, sibling
+   * and clock bounds, resolver, codecs, key and value bounds, deserialisation filter) that of
+   * {@code from}; the JCache settings stay. The resolver and codec factories are shared, not
+   * copied; those of a configuration with other type parameters are taken as they are (the
+   * configuration file's {@code defaults} are typed {@code <Object, Object>}).
+   */
+  @SuppressWarnings("unchecked")
+  final void copyRingstoreSettings(RingstoreConfiguration<?, ?> from) {
+    RingstoreConfiguration<K, V> other = (RingstoreConfiguration<K, V>) from;
+    storageEngine = other.storageEngine;
+    engineOptions = new TreeMap<>(other.engineOptions);
+    maxEntries = other.maxEntries;
+    maxBytes = other.maxBytes;
+    evictionPolicy = other.evictionPolicy;
+    replicationFactor = other.replicationFactor;
+    writeQuorum = other.writeQuorum;
+    readQuorum = other.readQuorum;
+    readTimeout = other.readTimeout;
+    writeTimeout = other.writeTimeout;
+    maxSiblings = other.maxSiblings;
+    maxClockEntries = other.maxClockEntries;
+    siblingResolverFactory = other.siblingResolverFactory;
+    keyCodecFactory = other.keyCodecFactory;
+    valueCodecFactory = other.valueCodecFactory;
+    maxKeyBytes = other.maxKeyBytes;
+    maxValueBytes = other.maxValueBytes;
+    deserializationFilter = other.deserializationFilter;
   }
 
   // ---- Ringstore settings ----

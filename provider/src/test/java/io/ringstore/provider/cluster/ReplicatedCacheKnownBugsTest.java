@@ -56,7 +56,6 @@ class ReplicatedCacheKnownBugsTest {
    * nodes race a putIfAbsent on a fresh key (the losers conflict, then decide KEEP), then a plain
    * replace follows.
    */
-  @Disabled("bug: a conflicted update that then decides KEEP keeps its turn at the primary for 100 ms (ContentionException)")
   @Test
   void anUpdateAfterLosingPutIfAbsentsIsNotRefusedForContention() throws Exception {
     List<RingstoreCache<String, String>> caches = caches("turns", 2, 2);
@@ -93,7 +92,6 @@ class ReplicatedCacheKnownBugsTest {
    * key, from another node, then fails with "gave up after 16 attempts, each overtaken by a
    * concurrent update at its primary".
    */
-  @Disabled("bug: a conflicted update that then decides KEEP keeps its turn at the primary for 100 ms (ContentionException)")
   @Test
   void sequentialUpdatesFromSeveralNodesAreNeverRefusedForContention() {
     List<RingstoreCache<String, String>> caches = caches("sequential", 1, 1);
