@@ -28,7 +28,7 @@ public interface SiblingResolver<V> {
    *
    * @param value the decoded value, or {@code null} for a concurrent delete
    * @param timestamp the hybrid-logical-clock timestamp of the write
-   * @param writer the id of the node that coordinated the write
+   * @param writer the id of the node that made the version: the key's primary, which committed the write
    */
   record Version<V>(@Nullable V value, long timestamp, String writer) {}
 

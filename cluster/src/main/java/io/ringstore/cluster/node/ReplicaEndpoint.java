@@ -55,8 +55,8 @@ final class ReplicaEndpoint {
       if (request instanceof ReplicaRequest.Commit commit) {
         return keyspace.commit(commit);
       }
-      if (request instanceof ReplicaRequest.Clear) {
-        keyspace.clearLocal();
+      if (request instanceof ReplicaRequest.Clear clear) {
+        keyspace.clearLocal(clear.timestamp());
         return ack();
       }
       if (request instanceof ReplicaRequest.Drop) {

@@ -68,7 +68,7 @@ public final class Coordinator {
   private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
 
   /** How many times an update decides again after a concurrent update of its key. */
-  public static final int MAX_ATTEMPTS = 16;
+  public static final int MAX_ATTEMPTS = 64;
   /** The longest pause before an update decides again after a conflict, in microseconds. */
   static final long MAX_BACKOFF_MICROS = 20_000;
 
@@ -328,13 +328,13 @@ public final class Coordinator {
         }
         StoredRecord current = conflict.current();
         StoredRecord next = seen == null ? current : current == null ? seen : StoredRecord.sync(seen, current);
-        if (attempt == 1) {
-          // the primary queued this update (see commit): likely its turn now, no pause
+        if (conflict.place() == 0) {
+          // the primary queued this update at the head (see commit): its turn, no pause
           return attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1);
         }
-        // a random pause, growing with the attempts, so that contenders on a hot key take turns
+        // a random pause, growing with the place in the queue, while the updates ahead commit
         CompletableFuture<Void> pause = new CompletableFuture<>();
-        env.scheduler().schedule(() -> pause.complete(null), Duration.ofNanos(1000 * backoffMicros(attempt)));
+        env.scheduler().schedule(() -> pause.complete(null), Duration.ofNanos(1000 * backoffMicros(conflict.place())));
         return pause.thenComposeAsync(
             ignored -> attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1), decisions);
       }
@@ -356,6 +356,7 @@ public final class Coordinator {
     Bytes key = commit.key();
     StoredRecord[] conflict = new StoredRecord[1];
     boolean[] conflicted = new boolean[1];
+    int[] place = new int[1];
     StoredRecord next;
     if (commit.change().kind() == ReplicaRequest.Change.Kind.RELEASE) {
       StoredRecord[] held = new StoredRecord[1];
@@ -373,7 +374,7 @@ public final class Coordinator {
         if (commit.conditional() && (!sameVersion(seen, commit.expected()) || !myTurn(k, commit))) {
           conflicted[0] = true;
           conflict[0] = seen;
-          queue(k, commit);
+          place[0] = queue(k, commit);
           return seen;
         }
         if (!turns.isEmpty()) {
@@ -392,7 +393,7 @@ public final class Coordinator {
           "cache '" + settings.name() + "' on node " + nodeId + ": " + e, "", 0, 0));
     }
     if (conflicted[0]) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Conflict(conflict[0]));
+      return CompletableFuture.completedFuture(new ReplicaReply.Conflict(conflict[0], place[0]));
     }
     if (next == null) {
       return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
@@ -440,20 +441,26 @@ public final class Coordinator {
     return queue.get(0).is(commit);
   }
 
-  /** Queues {@code commit}'s update for its key, or renews its deadline (called inside the key's compute). */
-  private void queue(Bytes key, ReplicaRequest.Commit commit) {
+  /**
+   * Queues {@code commit}'s update for its key, or renews its deadline (called inside the key's
+   * compute).
+   *
+   * @return its place in the queue, 0 for the head
+   */
+  private int queue(Bytes key, ReplicaRequest.Commit commit) {
     if (turns.size() >= MAX_QUEUED_KEYS && !turns.containsKey(key)) {
-      return; // bounded: past it, conflicts are retried without a turn
+      return 0; // bounded: past it, conflicts are retried without a turn
     }
     ArrayList<Turn> queue = turns.computeIfAbsent(key, k -> new ArrayList<>(4));
     Turn renewed = new Turn(commit.origin(), commit.ticket(), ticker.nanos() + TURN_NANOS);
     for (int i = 0; i < queue.size(); i++) {
       if (queue.get(i).is(commit)) {
         queue.set(i, renewed); // keeps its place
-        return;
+        return i;
       }
     }
     queue.add(renewed);
+    return queue.size() - 1;
   }
 
   /** Removes {@code commit}'s update from its key's queue once it committed (called inside the key's compute). */
@@ -467,10 +474,10 @@ public final class Coordinator {
     }
   }
 
-  /** A pause in [0, min(MAX_BACKOFF_MICROS, 250 x 2^attempt)) microseconds, spread by a stateless hash. */
-  private long backoffMicros(int attempt) {
-    long bound = Math.min(MAX_BACKOFF_MICROS, 250L << Math.min(attempt, 20));
-    long h = ticker.nanos() ^ ((long) nodeId.hashCode() << 32) ^ attempt;
+  /** A pause in [0, min(MAX_BACKOFF_MICROS, 500 x place)) microseconds, spread by a stateless hash. */
+  private long backoffMicros(int place) {
+    long bound = Math.min(MAX_BACKOFF_MICROS, 500L * place);
+    long h = ticker.nanos() ^ ((long) nodeId.hashCode() << 32) ^ place;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
@@ -835,18 +842,27 @@ public final class Coordinator {
 
   /**
    * Removes every record of the keyspace on every live node (no tombstones, no events: JCache's
-   * {@code clear}), this node's first.
+   * {@code clear}), this node's first. The clear has a hybrid-logical-clock time; each replica
+   * drops versions it receives later that are not after it ({@link Replica#clear(long)}), so writes
+   * acknowledged before the clear and still travelling between replicas do not come back.
    *
    * @throws QuorumNotReachedException naming the nodes that did not confirm within the write timeout
    */
   public void clear() {
-    local.engine().clear();
-    everyOtherNode(new ReplicaRequest.Clear(settings.name()), "clear");
+    long timestamp = hlc.now();
+    local.clear(timestamp);
+    everyOtherNode(new ReplicaRequest.Clear(settings.name(), timestamp), "clear");
   }
 
   /** Removes every record of the keyspace on this node only. */
   public void clearLocal() {
-    local.engine().clear();
+    local.clear(hlc.now());
+  }
+
+  /** This node's part of a clear made at {@code timestamp} by another node. */
+  public void clearLocal(long timestamp) {
+    hlc.observe(timestamp); // versions this node makes from now on are after the clear
+    local.clear(timestamp);
   }
 
   /**

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Replica {
   private final StorageEngine engine;
+  // the hybrid-logical-clock time of the last clear; merged versions not after it are dropped
+  private volatile long clearedAt = Long.MIN_VALUE;
 
   public Replica(StorageEngine engine) {
     this.engine = engine;
@@ -37,9 +39,26 @@ public final class Replica {
    * Merges a version received from a coordinator or a peer with what this replica holds: a
    * descendant replaces its ancestors, concurrent versions are kept as siblings.
    *
+   * <p>A version whose timestamp is not after the last {@link #clear(long) clear} is dropped: it
+   * was written before the clear and arrives late (a replicated write or a read repair in flight).
+   *
    * @return the record held after the merge
    */
   public @Nullable StoredRecord merge(Bytes key, StoredRecord incoming) {
+    if (incoming.timestamp() <= clearedAt) {
+      return engine.get(key);
+    }
     return engine.compute(key, (k, current) -> current == null ? incoming : StoredRecord.sync(current, incoming));
+  }
+
+  /**
+   * Removes every record, and from now on drops merged versions whose timestamp is not after
+   * {@code timestamp} (the clear's hybrid-logical-clock time). The watermark is kept in memory only.
+   */
+  public void clear(long timestamp) {
+    if (timestamp > clearedAt) {
+      clearedAt = timestamp;
+    }
+    engine.clear();
   }
 }

@@ -27,8 +27,18 @@ public sealed interface ReplicaReply {
    */
   record Committed(@Nullable StoredRecord record, int acknowledged) implements ReplicaReply {}
 
-  /** The answer to a conditional {@code Commit} whose check failed: the primary's copy. */
-  record Conflict(@Nullable StoredRecord current) implements ReplicaReply {}
+  /**
+   * The answer to a conditional {@code Commit} whose check failed: the primary's copy, and the
+   * update's place in the key's queue of conflicting updates (0: it commits next, if it comes back
+   * deciding on {@code current}; the coordinator then retries at once, else it waits a while).
+   */
+  record Conflict(@Nullable StoredRecord current, int place) implements ReplicaReply {
+    public Conflict {
+      if (place < 0) {
+        throw new IllegalArgumentException("place = " + place + "; need >= 0");
+      }
+    }
+  }
 
   /** The replica does not have the keyspace open: the sender opens it ({@code Open}) and retries. */
   record UnknownKeyspace(String keyspace) implements ReplicaReply {

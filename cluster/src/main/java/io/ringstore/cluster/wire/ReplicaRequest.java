@@ -97,10 +97,18 @@ public sealed interface ReplicaRequest {
     }
   }
 
-  /** Remove every record of the keyspace on the replica: answered by {@link ReplicaReply.Ack}. */
-  record Clear(String keyspace) implements ReplicaRequest {
+  /**
+   * Remove every record of the keyspace on the replica: answered by {@link ReplicaReply.Ack}.
+   * {@code timestamp} is the clear's hybrid-logical-clock time: the replica drops any version it
+   * receives afterwards whose timestamp is not after it (a replicated write or a read repair that
+   * was in flight during the clear must not bring a cleared entry back).
+   */
+  record Clear(String keyspace, long timestamp) implements ReplicaRequest {
     public Clear {
       requireNonNull(keyspace, "keyspace");
+      if (timestamp < 0) {
+        throw new IllegalArgumentException("timestamp = " + timestamp + "; need >= 0");
+      }
     }
   }
 

@@ -181,6 +181,7 @@ public final class WireCodec {
     } else if (request instanceof ReplicaRequest.Clear clear) {
       out.header(CLEAR);
       out.keyspace(clear.keyspace());
+      out.varlong(clear.timestamp());
     } else if (request instanceof ReplicaRequest.Drop drop) {
       out.header(DROP);
       out.keyspace(drop.keyspace());
@@ -210,6 +211,7 @@ public final class WireCodec {
     } else if (reply instanceof ReplicaReply.Conflict conflict) {
       out.header(CONFLICT);
       out.optionalRecord(conflict.current());
+      out.nonNegative("place", conflict.place());
     } else if (reply instanceof ReplicaReply.UnknownKeyspace unknown) {
       out.header(UNKNOWN_KEYSPACE);
       out.keyspace(unknown.keyspace());
@@ -568,7 +570,15 @@ public final class WireCodec {
       case MERGE -> request = new ReplicaRequest.Merge(in.keyspace(), in.key("key"), in.record("record"));
       case COMMIT -> request = in.commit();
       case OPEN -> request = new ReplicaRequest.Open(in.settings());
-      case CLEAR -> request = new ReplicaRequest.Clear(in.keyspace());
+      case CLEAR -> {
+        String keyspace = in.keyspace();
+        int timestampAt = in.position;
+        long timestamp = in.varlong("clear timestamp");
+        if (timestamp < 0) {
+          throw in.error("clear timestamp = " + timestamp + "; need >= 0", timestampAt);
+        }
+        request = new ReplicaRequest.Clear(keyspace, timestamp);
+      }
       case DROP -> request = new ReplicaRequest.Drop(in.keyspace());
       case SCAN -> {
         String keyspace = in.keyspace();
@@ -602,7 +612,15 @@ public final class WireCodec {
       case ACK -> reply = new ReplicaReply.Ack();
       case FOUND -> reply = new ReplicaReply.Found(in.optionalRecord("record"));
       case COMMITTED -> reply = new ReplicaReply.Committed(in.optionalRecord("record"), in.intField("acknowledged"));
-      case CONFLICT -> reply = new ReplicaReply.Conflict(in.optionalRecord("current"));
+      case CONFLICT -> {
+        StoredRecord current = in.optionalRecord("current");
+        int placeAt = in.position;
+        int place = in.intField("place");
+        if (place < 0) {
+          throw in.error("place = " + place + "; need >= 0", placeAt);
+        }
+        reply = new ReplicaReply.Conflict(current, place);
+      }
       case UNKNOWN_KEYSPACE -> reply = new ReplicaReply.UnknownKeyspace(in.keyspace());
       case REFUSED -> {
         int reasonAt = in.position;

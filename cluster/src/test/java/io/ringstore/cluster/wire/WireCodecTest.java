@@ -152,7 +152,7 @@ class WireCodecTest {
                     .as((quorum, timeout) -> new ReplicaRequest.Commit(keyspace, key, origin, ticket, conditional, expected,
                         base, change, quorum, timeout))),
         settings().map(ReplicaRequest.Open::new),
-        names().map(ReplicaRequest.Clear::new),
+        Combinators.combine(names(), Arbitraries.longs().greaterOrEqual(0)).as(ReplicaRequest.Clear::new),
         names().map(ReplicaRequest.Drop::new),
         Combinators.combine(names(), keys().injectNull(0.5), Arbitraries.integers().between(1, Integer.MAX_VALUE))
             .as(ReplicaRequest.Scan::new));
@@ -165,7 +165,7 @@ class WireCodecTest {
         records().injectNull(0.3).map(ReplicaReply.Found::new),
         Combinators.combine(records().injectNull(0.3), Arbitraries.integers().between(0, Integer.MAX_VALUE))
             .as(ReplicaReply.Committed::new),
-        records().injectNull(0.3).map(ReplicaReply.Conflict::new),
+        Combinators.combine(records().injectNull(0.3), Arbitraries.integers().between(0, Integer.MAX_VALUE)).as(ReplicaReply.Conflict::new),
         names().map(ReplicaReply.UnknownKeyspace::new),
         Combinators.combine(Arbitraries.of(ReplicaReply.Refused.Reason.class), texts(200), texts(40), longs(), longs())
             .as(ReplicaReply.Refused::new),
@@ -321,12 +321,13 @@ class WireCodecTest {
 
   @Test
   void stringsMustBeWellFormedUtf8() {
-    refusedAsRequest("52 57 01 05 02 c3 28", "keyspace name is not valid UTF-8", 5);
-    refusedAsRequest("52 57 01 05 02 c0 80", "keyspace name is not valid UTF-8", 5); // over-long NUL
-    refusedAsRequest("52 57 01 05 03 ed a0 80", "keyspace name is not valid UTF-8", 5); // an encoded surrogate
-    refusedAsRequest("52 57 01 05 01 ff", "keyspace name is not valid UTF-8", 5);
-    assertThat(WireCodec.decodeRequest(hex("52 57 01 05 06 63 c3 a9 e7 af 80"), BOUND))
-        .isEqualTo(new ReplicaRequest.Clear("cé節"));
+    refusedAsRequest("52 57 01 06 02 c3 28", "keyspace name is not valid UTF-8", 5);
+    refusedAsRequest("52 57 01 06 02 c0 80", "keyspace name is not valid UTF-8", 5); // over-long NUL
+    refusedAsRequest("52 57 01 06 03 ed a0 80", "keyspace name is not valid UTF-8", 5); // an encoded surrogate
+    refusedAsRequest("52 57 01 06 01 ff", "keyspace name is not valid UTF-8", 5);
+    assertThat(WireCodec.decodeRequest(hex("52 57 01 06 06 63 c3 a9 e7 af 80"), BOUND))
+        .isEqualTo(new ReplicaRequest.Drop("cé節"));
+    assertThat(WireCodec.decodeRequest(hex("52 57 01 05 01 63 07"), BOUND)).isEqualTo(new ReplicaRequest.Clear("c", 7));
     // a lone surrogate is written as String.getBytes writes it: '?'
     assertThat(WireCodec.decodeRequest(WireCodec.encode(new ReplicaRequest.Drop("a\uD800b")), BOUND))
         .isEqualTo(new ReplicaRequest.Drop("a?b"));
@@ -419,10 +420,10 @@ class WireCodecTest {
 
   @Test
   void theEncoderRefusesWhatNoDecoderWouldAccept() {
-    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Clear("")))
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Clear("", 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("keyspace name '' is 0 UTF-8 bytes; need 1 to 255");
-    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Clear("é".repeat(128))))
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Clear("é".repeat(128), 0)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is 256 UTF-8 bytes; need 1 to 255");
     assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Read("ks", Bytes.of(new byte[WireCodec.MAX_KEY_BYTES + 1]), false)))

@@ -98,7 +98,8 @@ class ReplicatedCacheTest {
 
   /**
    * With {@code W + R <= N} (1/1) a conditional operation whose read is stale may decide "no change"
-   * without the primary's check (docs/replication.md); {@link ReplicatedCacheKnownBugsTest} shows it.
+   * without the primary's check (docs/replication.md, "What the atomic operations guarantee"), so
+   * 1/1 is left out here.
    */
   @ParameterizedTest(name = "N=3 W={0} R={1}")
   @CsvSource({"2,2", "1,3", "3,1"})
@@ -211,8 +212,8 @@ class ReplicatedCacheTest {
     for (Cache<String, String> cache : caches) {
       seenEqual(1, 1, "iteration after a second putAll", () -> entries(cache), written);
     }
-    // clear reaches every live node at once, whatever W and R, once no replica write is in
-    // flight (one still in flight would bring its key back: ReplicatedCacheKnownBugsTest)
+    // clear reaches every live node at once, whatever W and R (a replica write still in flight
+    // is dropped by its clear mark: ReplicatedCacheRegressionTest)
     String name = caches.get(0).getName();
     await().atMost(EVENTUALLY).until(() -> java.util.stream.IntStream.range(0, 3).allMatch(node -> localRecords(node, name) == 60));
     caches.get(1).clear();

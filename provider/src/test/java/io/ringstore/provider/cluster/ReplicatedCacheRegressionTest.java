@@ -15,17 +15,15 @@ import java.util.concurrent.Future;
 import javax.cache.Cache;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * Behaviour of replicated caches that main code gets wrong today, each shown by a test that fails
- * (most runs fail within their loop). Disabled so that the build stays green; run them with
- * {@code mvn -B -o -pl provider test -Dtest=ReplicatedCacheKnownBugsTest
- * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}, and remove the
- * {@code @Disabled} of a test once its bug is fixed.
+ * Replicated-cache behaviour that was once wrong, each test failing on the bug it names: an update
+ * that changed nothing after a conflict kept its turn at the primary and starved the key's other
+ * updates (ContentionException with no real contention); replica writes in flight during a
+ * {@code clear()} brought cleared entries back.
  */
-class ReplicatedCacheKnownBugsTest {
+class ReplicatedCacheRegressionTest {
   private static LoopbackCluster cluster;
 
   @BeforeAll
@@ -114,7 +112,6 @@ class ReplicatedCacheKnownBugsTest {
    * by a clear that returned come back, for good, on some replicas, and iteration (and a read on
    * those nodes) returns them.
    */
-  @Disabled("bug: replica writes and read repairs in flight during clear() bring cleared entries back")
   @Test
   void writesAcknowledgedBeforeAClearDoNotComeBackAfterIt() {
     List<RingstoreCache<String, String>> caches = caches("cleared", 1, 1);
