@@ -33,7 +33,9 @@ import org.jspecify.annotations.Nullable;
  * and the coordinators that serve its keyspaces. An {@link #embedded} node is a cluster of one and
  * starts no network at all. A {@link #clustered} node also runs a clustered Vert.x instance on a
  * cluster manager (Ringstore's own, or any other Vert.x cluster manager) and reads membership
- * through it; until replication (issue 7) its keyspaces still keep every key on this node.
+ * through it; its keyspaces then place each key on the ring's replicas, reached over the event bus
+ * ({@link EventBusReplicas}), and it answers the other nodes' replica requests
+ * ({@link ReplicaEndpoint}).
  *
  * <p>All state hangs off the node, none is static, so one JVM can run several nodes.
  * <p>Thread-safety: thread-safe.

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Asking R rather than all N replicas (as Cassandra does, unlike Dynamo's paper) halves the
  * messages of a quorum read on N = 3; a replica that was not asked is repaired by a later read,
- * by the write that next reaches it, or (issue 8) by anti-entropy.
+ * by the write that next reaches it, or by anti-entropy once it exists.
  *
  * <p>Thread-safety: thread-safe; answers arrive on transport threads and are counted under the
  * round's lock.
