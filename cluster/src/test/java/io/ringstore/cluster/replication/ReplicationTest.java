@@ -194,6 +194,21 @@ class ReplicationTest {
   }
 
   @Test
+  void aWritePastTheSiblingBoundIsATypedErrorAndWritesNothing() {
+    List<Coordinator> keyspace = cluster.open(TestNodes.settings("bounded-siblings", 3, 2, 2, 2));
+    Bytes k = key("crowded");
+    keyspace.get(0).update(k, put("base"));
+    VectorClock seen = keyspace.get(0).read(k).clock();
+    keyspace.get(1).update(k, current -> Mutation.write(Bytes.utf8("a"), StoredRecord.NEVER, seen));
+    keyspace.get(2).update(k, current -> Mutation.write(Bytes.utf8("b"), StoredRecord.NEVER, seen));
+    assertThatThrownBy(() -> keyspace.get(0).update(k, current -> Mutation.write(Bytes.utf8("c"), StoredRecord.NEVER, seen)))
+        .isInstanceOf(io.ringstore.spi.LimitExceededException.class)
+        .hasMessageContaining("would keep 3 sibling values, past the bound maxSiblings = 2");
+    assertThat(keyspace.get(1).read(k, 3).siblings()).extracting(sibling -> sibling.value().asUtf8())
+        .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
   void clearAndIterationCoverEveryNode() {
     List<Coordinator> keyspace = cluster.open("whole", 3, 1, 1);
     Set<String> written = new HashSet<>();

@@ -100,8 +100,21 @@ final class TestNodes implements AutoCloseable {
   }
 
   static KeyspaceSettings settings(String name, int n, int w, int r) {
+    return settings(name, n, w, r, 16);
+  }
+
+  static KeyspaceSettings settings(String name, int n, int w, int r, int maxSiblings) {
     return new KeyspaceSettings(name, "memory", Map.of(), EngineSettings.UNBOUNDED, EngineSettings.UNBOUNDED, EvictionPolicy.LRU, n, w, r,
-        Duration.ofSeconds(5), Duration.ofSeconds(5), 16, 32, RemovalListener.NONE);
+        Duration.ofSeconds(5), Duration.ofSeconds(5), maxSiblings, 32, RemovalListener.NONE);
+  }
+
+  /** Opens keyspace {@code settings.name()} with these settings on every node. */
+  List<Coordinator> open(KeyspaceSettings settings) {
+    List<Coordinator> coordinators = new ArrayList<>();
+    for (RingstoreNode node : nodes) {
+      coordinators.add(node.openKeyspace(settings));
+    }
+    return coordinators;
   }
 
   @Override
