@@ -675,18 +675,10 @@ final class CacheAsync<K, V> {
   }
 
   private static <K> List<K> nonNullKeys(Collection<? extends K> keys) {
-    List<K> list = new ArrayList<>(keys.size());
-    for (K key : keys) {
-      list.add(requireNonNull(key, "a key of the set"));
-    }
-    return list;
+    return CacheBulk.nonNullKeys(keys);
   }
 
   private List<Bytes> encodeKeys(List<K> keys) {
-    List<Bytes> bytes = new ArrayList<>(keys.size());
-    for (K key : keys) {
-      bytes.add(cache.codec.encodeKey(key));
-    }
-    return bytes;
+    return CacheBulk.encodeKeys(cache, keys);
   }
 }

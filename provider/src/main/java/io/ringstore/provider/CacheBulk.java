@@ -380,7 +380,8 @@ final class CacheBulk<K, V> {
     return results;
   }
 
-  private List<K> nonNullKeys(Collection<? extends K> keys) {
+  /** {@code keys} as a list, each checked not null (bulk operations, sync and async). */
+  static <K> List<K> nonNullKeys(Collection<? extends K> keys) {
     List<K> list = new ArrayList<>(keys.size());
     for (K key : keys) {
       list.add(requireNonNull(key, "a key of the set"));
@@ -389,6 +390,11 @@ final class CacheBulk<K, V> {
   }
 
   private List<Bytes> encodeKeys(List<K> keys) {
+    return encodeKeys(cache, keys);
+  }
+
+  /** {@code keys} encoded by {@code cache}'s codec (bulk operations, sync and async). */
+  static <K, V> List<Bytes> encodeKeys(KeyspaceCache<K, V> cache, List<K> keys) {
     List<Bytes> bytes = new ArrayList<>(keys.size());
     for (K key : keys) {
       bytes.add(cache.codec.encodeKey(key));
