@@ -129,9 +129,9 @@ public final class HardenedEventBus {
     return Vertx.builder().with(vertxOptions(base)).withTransport(transport).withClusterManager(clusterManager);
   }
 
-  /** The node's clustered Vert.x instance, with default options otherwise. */
+  /** The node's clustered Vert.x instance, with the settings' event loops and default options otherwise. */
   public Future<Vertx> clustered(ClusterManager clusterManager) {
-    return builder(new VertxOptions(), clusterManager).buildClustered();
+    return builder(new VertxOptions().setEventLoopPoolSize(settings.eventLoops()), clusterManager).buildClustered();
   }
 
   /**
