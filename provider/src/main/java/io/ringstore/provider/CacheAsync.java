@@ -353,22 +353,11 @@ final class CacheAsync<K, V> {
     requireNonNull(map, "map");
     List<K> keys = new ArrayList<>(map.size());
     List<V> values = new ArrayList<>(map.size());
-    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-      keys.add(requireNonNull(entry.getKey(), "a key of the map"));
-      values.add(requireNonNull(entry.getValue(), "a value of the map"));
-    }
+    CacheBulk.split(map, keys, values);
     boolean stats = cache.statisticsEnabled();
     long start = stats ? cache.ticker.nanos() : KeyspaceCache.NO_TIMER;
     List<Bytes> keyBytes = encodeKeys(keys);
-    List<Bytes> valueBytes = new ArrayList<>(values.size());
-    try {
-      for (V value : values) {
-        valueBytes.add(cache.codec.encodeValue(value));
-      }
-    } catch (RuntimeException e) {
-      releaseAll(valueBytes);
-      throw e;
-    }
+    List<Bytes> valueBytes = CacheBulk.encodeValues(cache, values);
     WriteThrough<K, V> writer = cache.writeThrough;
     CompletionStage<WriterOutcome> written;
     if (writer == null) {

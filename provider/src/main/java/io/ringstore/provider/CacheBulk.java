@@ -120,24 +120,11 @@ final class CacheBulk<K, V> {
     requireNonNull(map, "map");
     List<K> keys = new ArrayList<>(map.size());
     List<V> values = new ArrayList<>(map.size());
-    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
-      keys.add(requireNonNull(entry.getKey(), "a key of the map"));
-      values.add(requireNonNull(entry.getValue(), "a value of the map"));
-    }
+    split(map, keys, values);
     boolean stats = cache.statisticsEnabled();
     long start = stats ? cache.ticker.nanos() : 0L;
     List<Bytes> keyBytes = encodeKeys(keys);
-    List<Bytes> valueBytes = new ArrayList<>(values.size());
-    try {
-      for (V value : values) {
-        valueBytes.add(cache.codec.encodeValue(value));
-      }
-    } catch (RuntimeException e) {
-      for (Bytes held : valueBytes) {
-        cache.codec.release(held);
-      }
-      throw e;
-    }
+    List<Bytes> valueBytes = encodeValues(cache, values);
     Set<Object> notWritten = Set.of();
     CacheWriterException failure = null;
     if (cache.writeThrough != null) {
@@ -378,6 +365,30 @@ final class CacheBulk<K, V> {
       }
     }
     return results;
+  }
+
+  /** The entries of a putAll's {@code map} into {@code keys} and {@code values}, each checked not null (sync and async). */
+  static <K, V> void split(Map<? extends K, ? extends V> map, List<K> keys, List<V> values) {
+    for (Map.Entry<? extends K, ? extends V> entry : map.entrySet()) {
+      keys.add(requireNonNull(entry.getKey(), "a key of the map"));
+      values.add(requireNonNull(entry.getValue(), "a value of the map"));
+    }
+  }
+
+  /** {@code values} encoded by {@code cache}'s codec; if one fails, those already encoded are released (sync and async). */
+  static <K, V> List<Bytes> encodeValues(KeyspaceCache<K, V> cache, List<V> values) {
+    List<Bytes> valueBytes = new ArrayList<>(values.size());
+    try {
+      for (V value : values) {
+        valueBytes.add(cache.codec.encodeValue(value));
+      }
+    } catch (RuntimeException e) {
+      for (Bytes held : valueBytes) {
+        cache.codec.release(held);
+      }
+      throw e;
+    }
+    return valueBytes;
   }
 
   /** {@code keys} as a list, each checked not null (bulk operations, sync and async). */
