@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -16,8 +17,8 @@ import javax.cache.Caching;
 /**
  * One cache manager whose node joins a cluster, in its own JVM, for {@link MultiProcessCacheTest}.
  * Arguments: {@code nodeId port seeds} ({@code seeds} comma-separated {@code host:port}). It
- * creates two caches of strings, {@code w2r2} (N = 3, W = 2, R = 2) and {@code w1r3} (N = 3,
- * W = 1, R = 3), prints {@code READY <nodeId>}, then answers one stdin line at a time:
+ * creates four caches of strings with N = 3, one per W/R pair the tests cover: {@code w1r1},
+ * {@code w2r2}, {@code w1r3} and {@code w3r1} (the name says W and R), prints {@code READY <nodeId>}, then answers one stdin line at a time:
  * <pre>
  * &lt;id&gt; put &lt;cache&gt; &lt;key&gt; &lt;value&gt;  -&gt;  &lt;id&gt; OK
  * &lt;id&gt; get &lt;cache&gt; &lt;key&gt;          -&gt;  &lt;id&gt; VALUE &lt;value&gt;  or  &lt;id&gt; NULL
@@ -28,6 +29,9 @@ import javax.cache.Caching;
  * ends; log lines go to stderr.
  */
 public final class CacheNodeMain {
+  /** The caches every node creates, named {@code w<W>r<R>}, all with N = 3. */
+  static final List<String> CACHES = List.of("w1r1", "w2r2", "w1r3", "w3r1");
+
   private CacheNodeMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -40,8 +44,11 @@ public final class CacheNodeMain {
     p.setProperty("ringstore.gossip.downAfterMillis", "1500");
     CacheManager manager = Caching.getCachingProvider(RingstoreCachingProvider.class.getName())
         .getCacheManager(URI.create("ringstore:" + id), CacheNodeMain.class.getClassLoader(), p);
-    manager.createCache("w2r2", new RingstoreConfiguration<String, String>().setTypes(String.class, String.class).setReplication(3, 2, 2));
-    manager.createCache("w1r3", new RingstoreConfiguration<String, String>().setTypes(String.class, String.class).setReplication(3, 1, 3));
+    for (String name : CACHES) {
+      int w = name.charAt(1) - '0';
+      int r = name.charAt(3) - '0';
+      manager.createCache(name, new RingstoreConfiguration<String, String>().setTypes(String.class, String.class).setReplication(3, w, r));
+    }
     RingstoreNode node = manager.unwrap(RingstoreNode.class);
     print("READY " + node.nodeId());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -79,7 +86,7 @@ public final class CacheNodeMain {
   private static Cache<String, String> cache(CacheManager manager, String name) {
     Cache<String, String> cache = manager.getCache(name, String.class, String.class);
     if (cache == null) {
-      throw new IllegalArgumentException("no cache '" + name + "'; need w2r2 or w1r3");
+      throw new IllegalArgumentException("no cache '" + name + "'; need one of " + CACHES);
     }
     return cache;
   }

@@ -23,10 +23,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Replicated caches across real JVMs on loopback ({@link CacheNodeMain}, started with this test's
  * class path, driven through a line protocol on their stdin and stdout): three nodes hold caches
- * with N = 3 and W/R 2/2 and 1/3; a key written on one is read on the others. One node is then
- * killed by PID (SIGKILL: no leave); the two left still take writes with W = 2 and serve reads
- * with R = 2, and every write acknowledged before the kill is still there; a read that needs R = 3
- * fails with a CacheException. Each child's log goes to {@code target/multi-process/}.
+ * with N = 3 and W/R 1/1, 2/2, 1/3 and 3/1. A key written on one JVM is read on the others: at
+ * once where W + R > N, eventually with 1/1. One node is then killed by PID (SIGKILL: no leave);
+ * every write acknowledged before the kill is still read on the two left; writes with W = 1 and
+ * W = 2 still succeed and reads with R = 1 and R = 2 are still served, while a write that needs
+ * W = 3 and a read that needs R = 3 fail with a CacheException that names the quorum. Each child's
+ * log goes to {@code target/multi-process/}.
  */
 class MultiProcessCacheTest {
   private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -140,17 +142,30 @@ class MultiProcessCacheTest {
           .until(() -> child.ask("alive").equals("ALIVE 3 3"));
     }
 
-    // W + R > N in both caches: what one JVM acknowledged, every JVM reads at once
-    for (String cache : List.of("w2r2", "w1r3")) {
+    // W + R > N: what one JVM acknowledged, every JVM reads at once
+    for (String cache : List.of("w2r2", "w1r3", "w3r1")) {
       for (int i = 0; i < 9; i++) {
-        all.get(i % 3).put(cache, "k" + i, "v" + i + "-from-" + all.get(i % 3).id);
+        Child writer = all.get(i % 3);
+        writer.put(cache, "k" + i, "v" + i + "-from-" + writer.id);
         for (Child reader : all) {
-          assertThat(reader.get(cache, "k" + i)).as("%s read on %s", cache, reader).isEqualTo("VALUE v" + i + "-from-" + all.get(i % 3).id);
+          assertThat(reader.get(cache, "k" + i)).as("%s read on %s", cache, reader).isEqualTo("VALUE v" + i + "-from-" + writer.id);
         }
+      }
+    }
+    // W + R <= N (1/1): every JVM reads it once the replicas have it
+    for (int i = 0; i < 9; i++) {
+      Child writer = all.get(i % 3);
+      String key = "k" + i;
+      String expected = "VALUE v" + i + "-from-" + writer.id;
+      writer.put("w1r1", key, "v" + i + "-from-" + writer.id);
+      for (Child reader : all) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).alias("w1r1 " + key + " on " + reader)
+            .until(() -> reader.get("w1r1", key).equals(expected));
       }
     }
     for (int i = 0; i < 30; i++) {
       all.get(i % 3).put("w2r2", "acked" + i, "a" + i);
+      all.get(i % 3).put("w3r1", "acked" + i, "a" + i);
     }
 
     // SIGKILL: no leave, the sockets cut by the kernel
@@ -163,20 +178,34 @@ class MultiProcessCacheTest {
           .until(() -> child.ask("alive").startsWith("ALIVE 2 "));
     }
 
-    // every write acknowledged before the kill is read on both nodes left (R = 2 of the 2 alive)
+    // every write acknowledged before the kill is read on both nodes left
     for (int i = 0; i < 30; i++) {
       for (Child reader : left) {
-        assertThat(reader.get("w2r2", "acked" + i)).as("acked%d on %s", i, reader).isEqualTo("VALUE a" + i);
+        assertThat(reader.get("w2r2", "acked" + i)).as("w2r2 acked%d on %s", i, reader).isEqualTo("VALUE a" + i);
+        assertThat(reader.get("w3r1", "acked" + i)).as("w3r1 acked%d on %s", i, reader).isEqualTo("VALUE a" + i);
       }
     }
-    // writes with W = 2 still succeed on the two left, and each reads the other's
+    for (int i = 0; i < 9; i++) {
+      for (Child reader : left) {
+        assertThat(reader.get("w1r1", "k" + i)).as("w1r1 k%d on %s", i, reader).startsWith("VALUE v" + i + "-from-");
+      }
+    }
+    // writes with W = 2 still succeed on the two left, and each reads the other's at once
     for (int i = 0; i < 10; i++) {
       Child writer = left.get(i % 2);
+      Child other = left.get((i + 1) % 2);
       writer.put("w2r2", "after" + i, "b" + i);
-      assertThat(left.get((i + 1) % 2).get("w2r2", "after" + i)).isEqualTo("VALUE b" + i);
+      assertThat(other.get("w2r2", "after" + i)).isEqualTo("VALUE b" + i);
       writer.put("w1r3", "after" + i, "c" + i); // W = 1: fine with two
+      writer.put("w1r1", "after" + i, "d" + i);
+      String key = "after" + i;
+      String expected = "VALUE d" + i;
+      await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).alias("w1r1 " + key + " on " + other)
+          .until(() -> other.get("w1r1", key).equals(expected));
     }
-    // R = 3 cannot be met by two live replicas: a CacheException that counts them
+    // W = 3 and R = 3 cannot be met by two live replicas: CacheExceptions that name the quorum
+    assertThat(first.ask("put w3r1 lost x")).startsWith("ERROR javax.cache.CacheException").contains("writeQuorum");
+    assertThat(first.get("w3r1", "acked0")).isEqualTo("VALUE a0"); // R = 1 still served
     assertThat(first.get("w1r3", "k0")).startsWith("ERROR javax.cache.CacheException").contains("readQuorum");
   }
 }
