@@ -287,7 +287,7 @@ public final class Coordinator {
     if (mutation instanceof Mutation.Keep) {
       if (attempt > 1) {
         // queued at the primary by its conflict: give the turn up, or the key waits for it
-        ReplicaRequest.Commit release = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, false, null, null,
+        ReplicaRequest.Commit release = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, false, false, null, null,
             new ReplicaRequest.Change(ReplicaRequest.Change.Kind.RELEASE, null, StoredRecord.NEVER, null), 1,
             settings.writeTimeout().toMillis());
         (localPrimary ? commit(release) : request(primary, release, settings.writeTimeout().toMillis()))
@@ -301,7 +301,9 @@ public final class Coordinator {
       return CompletableFuture.completedFuture(seen);
     }
     boolean conditional = !operation.blind();
-    ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional,
+    // a replica itself, this node writes the primary's answer to its own copy: one acknowledgement the primary need not wait for
+    boolean originWrites = !localPrimary && placement.replicas.contains(nodeId);
+    ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional, originWrites,
         seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, changeOf(mutation), writeQuorum,
         settings.writeTimeout().toMillis());
     CompletionStage<ReplicaReply> reply = localPrimary
@@ -310,13 +312,8 @@ public final class Coordinator {
     return reply.thenComposeAsync(answer -> {
       if (answer instanceof ReplicaReply.Committed committed) {
         StoredRecord stored = committed.record();
-        if (!localPrimary && stored != null && placement.replicas.contains(nodeId)) {
-          // this node is a replica too: hold what it just acknowledged to its caller
-          try {
-            local.merge(key, stored);
-          } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': keeping a committed version locally failed", e);
-          }
+        if (originWrites && stored != null) {
+          return keepCommitted(key, stored, committed.acknowledged(), writeQuorum, primary);
         }
         return CompletableFuture.completedFuture(stored);
       }
@@ -340,6 +337,28 @@ public final class Coordinator {
       }
       return CompletableFuture.failedFuture(refusal(primary, answer));
     }, decisions).toCompletableFuture();
+  }
+
+  /**
+   * Writes a version the primary committed to this node's replica (the coordinator's part of
+   * {@link ReplicaRequest.Commit#originWrites()}): it is the write's last acknowledgement when the
+   * primary's {@code acknowledged} fall one short of {@code writeQuorum}.
+   */
+  private CompletableFuture<@Nullable StoredRecord> keepCommitted(Bytes key, StoredRecord stored, int acknowledged,
+      int writeQuorum, String primary) {
+    try {
+      local.merge(key, stored);
+      return CompletableFuture.completedFuture(stored);
+    } catch (RuntimeException e) {
+      if (acknowledged >= writeQuorum) {
+        LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': keeping a committed version locally failed", e);
+        return CompletableFuture.completedFuture(stored);
+      }
+      return CompletableFuture.failedFuture(new QuorumNotReachedException(String.format(
+          "cache '%s': writeQuorum W = %d not reached: the primary %s and %d other replicas acknowledged, and this node's own "
+              + "replica failed to write the version: %s", settings.name(), writeQuorum, primary, acknowledged - 1, e),
+          writeQuorum, acknowledged));
+    }
   }
 
   /**
@@ -399,19 +418,23 @@ public final class Coordinator {
       return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
     }
     Placement placement = place(key);
+    // an origin that holds a live replica writes the answer itself: its copy is not sent, its write is the last acknowledgement
+    boolean originWrites = commit.originWrites() && !commit.origin().equals(nodeId) && placement.live.contains(commit.origin());
     List<String> others = new ArrayList<>(placement.live.size());
     for (String node : placement.live) {
-      if (!node.equals(nodeId)) {
+      if (!node.equals(nodeId) && !(originWrites && node.equals(commit.origin()))) {
         others.add(node);
       }
     }
-    int quorum = commit.writeQuorum();
+    int quorum = commit.writeQuorum() - (originWrites ? 1 : 0);
     WriteRound round = WriteRound.start(this, key, next, others, quorum);
     return round.result.thenApply(acknowledged -> acknowledged >= quorum
         ? new ReplicaReply.Committed(next, acknowledged)
         : new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, String.format(
-            "cache '%s': writeQuorum W = %d not reached: %d of %d live replicas %s acknowledged (%s)", settings.name(), quorum,
-            acknowledged, others.size() + 1, placement.live, round.failures()), "writeQuorum W", acknowledged, quorum));
+            "cache '%s': writeQuorum W = %d not reached: %d of %d live replicas %s acknowledged%s (%s)", settings.name(),
+            commit.writeQuorum(), acknowledged, placement.live.size(), placement.live,
+            originWrites ? " before the coordinating node " + commit.origin() + " writes its own copy" : "", round.failures()),
+            "writeQuorum W", acknowledged, commit.writeQuorum()));
   }
 
   /** An update waiting for its turn to commit on a key: its origin, ticket and deadline. */

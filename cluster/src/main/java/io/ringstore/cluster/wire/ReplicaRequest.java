@@ -58,12 +58,19 @@ public sealed interface ReplicaRequest {
    * the update, the same on every attempt): the primary queues updates that met a conflict and
    * lets them commit in turn, so that no coordinator is starved on a hot key.
    *
+   * <p>{@code originWrites}: the origin holds a replica of the key and writes the committed
+   * version to it itself when the answer comes; a primary that also counts the origin among the
+   * key's live replicas then sends it no copy and waits for one acknowledgement fewer (the
+   * origin's own write is the last one), so that a W = 2 write costs one round trip.
+   *
    * @param origin the coordinating node's id
    * @param ticket the coordinator's number for this update
+   * @param originWrites whether the origin writes the committed version to its own replica
    * @param base what the coordinator has seen beyond the primary's copy (after a conflict), or null
    */
-  record Commit(String keyspace, Bytes key, String origin, long ticket, boolean conditional, @Nullable VectorClock expected,
-      @Nullable StoredRecord base, Change change, int writeQuorum, long timeoutMillis) implements ReplicaRequest {
+  record Commit(String keyspace, Bytes key, String origin, long ticket, boolean conditional, boolean originWrites,
+      @Nullable VectorClock expected, @Nullable StoredRecord base, Change change, int writeQuorum, long timeoutMillis)
+      implements ReplicaRequest {
     public Commit {
       requireNonNull(keyspace, "keyspace");
       requireNonNull(key, "key");

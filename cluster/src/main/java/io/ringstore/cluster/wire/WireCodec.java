@@ -91,6 +91,10 @@ public final class WireCodec {
   private static final int UNKNOWN_KEYSPACE = 0x85;
   private static final int REFUSED = 0x86;
   private static final int PAGE = 0x87;
+  /** Commit flag bit: the primary checks {@code expected}. */
+  private static final int COMMIT_CONDITIONAL = 0x01;
+  /** Commit flag bit: the origin writes the committed version to its own replica. */
+  private static final int COMMIT_ORIGIN_WRITES = 0x02;
 
   private static final EvictionPolicy[] POLICIES = EvictionPolicy.values();
   private static final ReplicaReply.Refused.Reason[] REASONS = ReplicaReply.Refused.Reason.values();
@@ -150,7 +154,7 @@ public final class WireCodec {
       out.key(commit.key());
       out.str("origin", commit.origin(), 1, MAX_NAME_BYTES);
       out.varlong(commit.ticket());
-      out.bool(commit.conditional());
+      out.u8((commit.conditional() ? COMMIT_CONDITIONAL : 0) | (commit.originWrites() ? COMMIT_ORIGIN_WRITES : 0));
       VectorClock expected = commit.expected();
       out.bool(expected != null);
       if (expected != null) {
@@ -860,7 +864,12 @@ public final class WireCodec {
       if (ticket < 0) {
         throw error("ticket = " + ticket + "; need >= 0", ticketAt);
       }
-      boolean conditional = bool("conditional");
+      int flagsAt = position;
+      int flags = u8("commit flags");
+      if ((flags & ~(COMMIT_CONDITIONAL | COMMIT_ORIGIN_WRITES)) != 0) {
+        throw error(String.format("commit flags are %02x; only bits 0 (conditional) and 1 (originWrites) are defined", flags),
+            flagsAt);
+      }
       VectorClock expected = present("expected") ? clock("expected clock") : null;
       StoredRecord base = optionalRecord("base");
       int kindAt = position;
@@ -883,7 +892,8 @@ public final class WireCodec {
         throw error("timeoutMillis = " + timeoutMillis + "; need >= 1", timeoutAt);
       }
       try {
-        return new ReplicaRequest.Commit(keyspace, key, origin, ticket, conditional, expected, base,
+        return new ReplicaRequest.Commit(keyspace, key, origin, ticket, (flags & COMMIT_CONDITIONAL) != 0,
+            (flags & COMMIT_ORIGIN_WRITES) != 0, expected, base,
             new ReplicaRequest.Change(changeKind, value, expiresAtMillis, context), writeQuorum, timeoutMillis);
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage(), at);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.cluster.ring.Tokens;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.EngineEntry;
@@ -106,6 +107,54 @@ class ReplicationTest {
     assertThat(record.hasSiblings()).isFalse();
     assertThat(text(record)).isEqualTo("v6");
     assertThat(decisions[0]).isEqualTo(6);
+  }
+
+  @ParameterizedTest(name = "N=3 W={0}")
+  @CsvSource({"2", "3"})
+  void aCoordinatorThatIsAReplicaWritesThePrimarysVersionItselfInsteadOfBeingSentIt(int w) {
+    List<Coordinator> keyspace = cluster.open("origin-writes-" + w, 3, w, 1);
+    Coordinator origin = keyspace.get(0);
+    Bytes k = null;
+    for (int i = 0; k == null; i++) {
+      Bytes candidate = key("ow" + i);
+      if (!origin.ring().preferenceList(Tokens.of(candidate), 3).get(0).equals(origin.nodeId())) {
+        k = candidate;
+      }
+    }
+    List<String> replicas = origin.ring().preferenceList(Tokens.of(k), 3);
+    String primary = replicas.get(0);
+    String third = replicas.get(1).equals(origin.nodeId()) ? replicas.get(2) : replicas.get(1);
+    // every replica request any node sends, as "from>to:type"
+    List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>>> interceptors = new ArrayList<>();
+    for (RingstoreNode node : cluster.nodes()) {
+      io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> interceptor = context -> {
+        String address = context.message().address();
+        if (address.startsWith("ringstore.replica.") && context.body() instanceof io.vertx.core.buffer.Buffer body) {
+          sent.add(node.nodeId() + ">" + address.substring("ringstore.replica.".length()) + ":" + String.format("%02x", body.getByte(3)));
+        }
+        context.next();
+      };
+      node.vertx().eventBus().addOutboundInterceptor(interceptor);
+      interceptors.add(interceptor);
+    }
+    Coordinator thirdReplica = keyspace.stream().filter(c -> c.nodeId().equals(third)).findFirst().orElseThrow();
+    try {
+      origin.update(k, put("v"));
+      // acknowledged: the origin and the primary hold it (and with W = 3 the third replica too)
+      assertThat(text(origin.localRead(k, false))).isEqualTo("v");
+      if (w == 3) {
+        assertThat(text(thirdReplica.localRead(k, false))).isEqualTo("v");
+      }
+      Bytes written = k;
+      await().atMost(Duration.ofSeconds(10)).until(() -> "v".equals(text(thirdReplica.localRead(written, false))));
+    } finally {
+      for (int i = 0; i < interceptors.size(); i++) {
+        cluster.nodes().get(i).vertx().eventBus().removeOutboundInterceptor(interceptors.get(i));
+      }
+    }
+    assertThat(sent).as("replica requests sent").contains(origin.nodeId() + ">" + primary + ":03", primary + ">" + third + ":02")
+        .doesNotContain(primary + ">" + origin.nodeId() + ":02");
   }
 
   @Test

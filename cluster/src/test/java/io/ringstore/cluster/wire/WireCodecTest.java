@@ -145,12 +145,12 @@ class WireCodecTest {
     return Arbitraries.oneOf(
         Combinators.combine(names(), keys(), Arbitraries.of(true, false)).as(ReplicaRequest.Read::new),
         Combinators.combine(names(), keys(), records()).as(ReplicaRequest.Merge::new),
-        Combinators.combine(names(), keys(), names(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.of(true, false),
+        Combinators.combine(names(), keys(), names(), Arbitraries.longs().greaterOrEqual(0), Arbitraries.integers().between(0, 3),
                 clocks(0).injectNull(0.4), records().injectNull(0.6), changes())
-            .flatAs((keyspace, key, origin, ticket, conditional, expected, base, change) ->
+            .flatAs((keyspace, key, origin, ticket, flags, expected, base, change) ->
                 Combinators.combine(Arbitraries.integers().between(1, Integer.MAX_VALUE), positiveLongs())
-                    .as((quorum, timeout) -> new ReplicaRequest.Commit(keyspace, key, origin, ticket, conditional, expected,
-                        base, change, quorum, timeout))),
+                    .as((quorum, timeout) -> new ReplicaRequest.Commit(keyspace, key, origin, ticket, (flags & 1) != 0,
+                        (flags & 2) != 0, expected, base, change, quorum, timeout))),
         settings().map(ReplicaRequest.Open::new),
         Combinators.combine(names(), Arbitraries.longs().greaterOrEqual(0)).as(ReplicaRequest.Clear::new),
         names().map(ReplicaRequest.Drop::new),
@@ -340,6 +340,11 @@ class WireCodecTest {
     refusedAsRequest("52 57 01 07 02 6b 73 02 01", "presence flag of afterKey is 2; a boolean is 0 or 1", 7);
     refusedAsReply("52 57 01 82 03", "presence flag of record is 3; a boolean is 0 or 1", 4);
     refusedAsReply("52 57 01 87 00 02", "more is 2; a boolean is 0 or 1", 5);
+    // a commit's flags byte: bits 0 and 1 only
+    refusedAsRequest("52 57 01 03 02 6b 73 01 6b 01 6f 05 04",
+        "commit flags are 04; only bits 0 (conditional) and 1 (originWrites) are defined", 12);
+    refusedAsRequest("52 57 01 03 02 6b 73 01 6b 01 6f 05 83",
+        "commit flags are 83; only bits 0 (conditional) and 1 (originWrites) are defined", 12);
   }
 
   @Test
@@ -348,7 +353,7 @@ class WireCodecTest {
     String head = "52 57 01 03 02 6b 73 01 6b 01 6f 05 01 01"; // ..., origin "o", ticket 5, conditional, expected:
     String tail = " 00 02 ff ff ff ff ff ff ff ff 7f 00 01 0a"; // no base, DELETE, never, no context, W 1, 10 ms
     assertThat(WireCodec.decodeRequest(hex(head + " 02 01 61 01 00 01 62 01 00" + tail), BOUND))
-        .isEqualTo(new ReplicaRequest.Commit("ks", Bytes.utf8("k"), "o", 5, true, VectorClock.of(Map.of("a", 1L, "b", 1L)), null,
+        .isEqualTo(new ReplicaRequest.Commit("ks", Bytes.utf8("k"), "o", 5, true, false, VectorClock.of(Map.of("a", 1L, "b", 1L)), null,
             new ReplicaRequest.Change(ReplicaRequest.Change.Kind.DELETE, null, StoredRecord.NEVER, null), 1, 10));
     refusedAsRequest(head + " 02 01 62 01 00 01 61 01 00" + tail,
         "expected clock: vector clock entry 1: actor 'a' is not after 'b'; actors must be strictly ascending", 14);

@@ -45,7 +45,7 @@ class WireFormatDocTest {
     Map<String, ReplicaRequest> requests = new LinkedHashMap<>();
     requests.put("read", new ReplicaRequest.Read("users", KEY, false));
     requests.put("merge", new ReplicaRequest.Merge("users", KEY, record()));
-    requests.put("commit", new ReplicaRequest.Commit("users", KEY, "n3", 7, true, VectorClock.of("n1", 2, WALL_MILLIS), null,
+    requests.put("commit", new ReplicaRequest.Commit("users", KEY, "n3", 7, true, false, VectorClock.of("n1", 2, WALL_MILLIS), null,
         new ReplicaRequest.Change(ReplicaRequest.Change.Kind.WRITE, Bytes.utf8("v2"), StoredRecord.NEVER, null), 2, 500));
     requests.put("open", new ReplicaRequest.Open(new KeyspaceSettings("users", "memory", Map.of("shards", "4"), 10_000,
         64L << 20, EvictionPolicy.LRU, 3, 2, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 16, RemovalListener.NONE)));
