@@ -44,8 +44,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * over threads); {@code -bm sample -tu us} gives latency percentiles (p0.50 of {@code put} is the
  * figure compared with {@link LoopbackProbe}'s fan-out round trip).
  *
- * <p>Hazelcast has no read quorum, so both {@code quorum} values run the same Hazelcast cluster;
- * {@code -p quorum=w2r2} alone avoids measuring it twice.
+ * <p>Hazelcast has no read quorum, so every {@code quorum} value runs the same Hazelcast cluster;
+ * {@code -p quorum=w2r2} alone avoids measuring it three times.
  *
  * <p>Thread-safety: the outer state is shared by all benchmark threads and read-only after setup;
  * {@link Cursor} is per thread.
@@ -75,7 +75,7 @@ public class ClusterBenchmark {
   @Param({"ringstore", "hazelcast"})
   public String provider;
 
-  @Param({"w2r2", "w1r1"})
+  @Param({"w2r2", "w1r1", "w3r1"})
   public String quorum;
 
   /** Seed of the keys, values and key sequence; the same for both systems. */

@@ -12,7 +12,13 @@ public enum Quorum {
   /** N = 3, W = 2, R = 2: a read always sees the latest acknowledged write. */
   W2R2("w2r2", 2, 2),
   /** N = 3, W = 1, R = 1: one replica answers; the other two are written in the background. */
-  W1R1("w1r1", 1, 1);
+  W1R1("w1r1", 1, 1),
+  /**
+   * N = 3, W = 3, R = 1: a write waits for all three copies and a read asks one replica, yet sees
+   * the latest acknowledged write (W + R > N). What Hazelcast with two synchronous backups
+   * promises: the like-for-like setting of the three.
+   */
+  W3R1("w3r1", 3, 1);
 
   /** The number of replicas of every key. */
   public static final int REPLICAS = 3;
@@ -37,7 +43,7 @@ public enum Quorum {
         return q;
       }
     }
-    throw new IllegalArgumentException("quorum = '" + param + "' is not one of: w2r2, w1r1");
+    throw new IllegalArgumentException("quorum = '" + param + "' is not one of: w2r2, w1r1, w3r1");
   }
 
   /** The JMH parameter value that names this quorum. */
