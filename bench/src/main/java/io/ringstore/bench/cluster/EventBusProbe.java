@@ -12,11 +12,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageConsumerOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,8 +23,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.cache.CacheManager;
-import javax.cache.Caching;
-import javax.cache.spi.CachingProvider;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -112,18 +108,11 @@ public class EventBusProbe {
    */
   @Setup(Level.Trial)
   public void setUp() {
-    ClassLoader loader = EventBusProbe.class.getClassLoader();
-    CachingProvider provider = Caching.getCachingProvider(RingstoreCluster.PROVIDER_CLASS, loader);
+    managers.addAll(RingstoreCluster.startNodes("probe", ClusterBenchmark.JOIN_TIMEOUT));
     try {
-      CacheManager first = provider.getCacheManager(uri(0), loader, nodeProperties(0, null));
-      managers.add(first);
-      String seed = gossipAddress(node(first));
-      for (int i = 1; i < MEMBERS; i++) {
-        managers.add(provider.getCacheManager(uri(i), loader, nodeProperties(i, seed)));
-      }
-      sender = vertx(node(managers.get(0)));
-      firstAddress = echoAt(node(managers.get(1)));
-      secondAddress = echoAt(node(managers.get(2)));
+      sender = vertx(RingstoreCluster.node(managers.get(0)));
+      firstAddress = echoAt(RingstoreCluster.node(managers.get(1)));
+      secondAddress = echoAt(RingstoreCluster.node(managers.get(2)));
       byte[] bytes = new byte[MESSAGE_BYTES];
       SplittableRandom random = new SplittableRandom(ClusterWorkload.DEFAULT_SEED);
       for (int i = 0; i < bytes.length; i++) {
@@ -154,12 +143,10 @@ public class EventBusProbe {
       }
     }
     consumers.clear();
-    for (int i = managers.size() - 1; i >= 0; i--) {
-      try {
-        managers.get(i).close();
-      } catch (RuntimeException e) {
-        failure = add(failure, e);
-      }
+    try {
+      RingstoreCluster.closeAll(managers, failure);
+    } catch (RuntimeException e) {
+      failure = e;
     }
     managers.clear();
     sender = null;
@@ -280,38 +267,11 @@ public class EventBusProbe {
     return first;
   }
 
-  private static URI uri(int i) {
-    return URI.create("ringstore:probe-node-" + i);
-  }
-
-  /** The properties {@link RingstoreCluster} gives its nodes: loopback, node 0 the seed. */
-  private static Properties nodeProperties(int i, @Nullable String seed) {
-    Properties p = new Properties();
-    p.setProperty("ringstore.node.id", "probe-" + i);
-    p.setProperty("ringstore.cluster.host", "127.0.0.1");
-    p.setProperty("ringstore.cluster.port", "0");
-    if (seed != null) {
-      p.setProperty("ringstore.cluster.seeds", seed);
-    }
-    return p;
-  }
-
-  private static RingstoreNode node(CacheManager manager) {
-    return manager.unwrap(RingstoreNode.class);
-  }
-
   private static Vertx vertx(RingstoreNode node) {
     Vertx vertx = node.vertx();
     if (vertx == null) {
       throw new IllegalStateException("node " + node.nodeId() + " is embedded; the probe needs clustered nodes");
     }
     return vertx;
-  }
-
-  /** The {@code host:port} node 0 takes gossip at, as it publishes it about itself. */
-  private static String gossipAddress(RingstoreNode node) {
-    var view = node.membership().view();
-    return view.members().get(view.self()).gossipAddress().orElseThrow(() -> new IllegalStateException(
-        "node " + node.nodeId() + " publishes no gossip address; nodes 1 and 2 cannot be given it as their seed"));
   }
 }

@@ -56,19 +56,8 @@ public final class RingstoreCluster implements ThreeNodeCluster {
    *     over the network lands, a cache with N = 3 on a three-member ring)
    */
   public static RingstoreCluster start(Quorum quorum, Duration joinTimeout) {
-    ClassLoader loader = RingstoreCluster.class.getClassLoader();
-    CachingProvider provider = Caching.getCachingProvider(PROVIDER_CLASS, loader);
-    List<CacheManager> managers = new ArrayList<>(MEMBERS);
+    List<CacheManager> managers = startNodes("bench", joinTimeout);
     try {
-      CacheManager first = provider.getCacheManager(uri(0), loader, nodeProperties(0, null));
-      managers.add(first);
-      String seed = gossipAddress(node(first));
-      for (int i = 1; i < MEMBERS; i++) {
-        managers.add(provider.getCacheManager(uri(i), loader, nodeProperties(i, seed)));
-      }
-      for (CacheManager manager : managers) {
-        awaitMembers(node(manager), joinTimeout);
-      }
       List<Cache<String, byte[]>> caches = new ArrayList<>(MEMBERS);
       for (CacheManager manager : managers) {
         caches.add(manager.createCache(CACHE_NAME, configuration(quorum)));
@@ -80,13 +69,41 @@ public final class RingstoreCluster implements ThreeNodeCluster {
     }
   }
 
-  private static URI uri(int i) {
-    return URI.create("ringstore:bench-node-" + i);
+  /**
+   * Starts {@value #MEMBERS} clustered nodes on loopback, each the node of its own cache manager
+   * ({@code ringstore:<name>-node-<i>}, node ids {@code <name>-<i>}; node 0 is the seed), and
+   * waits until each sees them all live.
+   *
+   * @return the managers, in start order; on failure every one started is closed
+   */
+  static List<CacheManager> startNodes(String name, Duration joinTimeout) {
+    ClassLoader loader = RingstoreCluster.class.getClassLoader();
+    CachingProvider provider = Caching.getCachingProvider(PROVIDER_CLASS, loader);
+    List<CacheManager> managers = new ArrayList<>(MEMBERS);
+    try {
+      CacheManager first = provider.getCacheManager(uri(name, 0), loader, nodeProperties(name, 0, null));
+      managers.add(first);
+      String seed = gossipAddress(node(first));
+      for (int i = 1; i < MEMBERS; i++) {
+        managers.add(provider.getCacheManager(uri(name, i), loader, nodeProperties(name, i, seed)));
+      }
+      for (CacheManager manager : managers) {
+        awaitMembers(node(manager), joinTimeout);
+      }
+      return managers;
+    } catch (RuntimeException | Error e) {
+      closeAll(managers, e);
+      throw e;
+    }
   }
 
-  private static Properties nodeProperties(int i, @Nullable String seed) {
+  private static URI uri(String name, int i) {
+    return URI.create("ringstore:" + name + "-node-" + i);
+  }
+
+  private static Properties nodeProperties(String name, int i, @Nullable String seed) {
     Properties p = new Properties();
-    p.setProperty("ringstore.node.id", "bench-" + i);
+    p.setProperty("ringstore.node.id", name + "-" + i);
     p.setProperty("ringstore.cluster.host", "127.0.0.1");
     p.setProperty("ringstore.cluster.port", "0");
     if (seed != null) {
@@ -102,7 +119,7 @@ public final class RingstoreCluster implements ThreeNodeCluster {
         .setStatisticsEnabled(false);
   }
 
-  private static RingstoreNode node(CacheManager manager) {
+  static RingstoreNode node(CacheManager manager) {
     return manager.unwrap(RingstoreNode.class);
   }
 
@@ -186,7 +203,7 @@ public final class RingstoreCluster implements ThreeNodeCluster {
   }
 
   /** Closes every manager (and so its node), the last started first; adds failures to {@code failure}. */
-  private static void closeAll(List<CacheManager> managers, @Nullable Throwable failure) {
+  static void closeAll(List<CacheManager> managers, @Nullable Throwable failure) {
     RuntimeException first = null;
     for (int i = managers.size() - 1; i >= 0; i--) {
       try {
