@@ -8,6 +8,7 @@ import io.ringstore.cluster.replication.Mutation;
 import io.ringstore.provider.KeyWrite.Kind;
 import io.ringstore.provider.codec.EntryCodec;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
+import io.ringstore.provider.event.EventBatch;
 import io.ringstore.provider.event.ListenerRegistry;
 import io.ringstore.provider.expiry.ExpiryCalculator;
 import io.ringstore.provider.integration.ReadThrough;
@@ -48,8 +49,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Hot path: {@code get} of a cache without read-through and with an expiry policy that never
  * renews on access (the default) is encode key, {@code coordinator.read}, decode value; {@code put}
- * is encode key and value and one update. Neither reads a clock unless statistics are on or the
- * record has an expiry, and neither allocates an event batch unless a listener is registered.
+ * is encode key and value and one update, whose step is the 24-byte {@link KeyPlainPut} in a
+ * store-by-value cache with the eternal policy, no writer and no listener. Neither reads a clock
+ * unless statistics are on or the record has an expiry, and neither allocates an event batch
+ * unless a listener is registered.
  *
  * <p>Bulk operations live in {@link CacheBulk}, iteration in {@link CacheIterator}, construction
  * and lifecycle in {@link CacheParts}. The extended API's asynchronous operations live in
@@ -93,6 +96,8 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
   private final CacheParts<K, V> parts;
   private final Coordinator coordinator;
   private final boolean plainReads;
+  // store-by-value, eternal, no writer: a put with no listener is a KeyPlainPut
+  private final boolean plainPuts;
   // N = 1: a read reaches the key's coordinating replica itself
   private final boolean soleReplica;
   private final CacheBulk<K, V> bulk;
@@ -118,6 +123,7 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
     this.values = new RecordValues<>(codec, parts.resolver(), statistics);
     this.listeners = parts.listeners();
     this.plainReads = !expiry.hasAccessExpiry() && readThrough == null;
+    this.plainPuts = expiry.isEternal() && !codec.isByReference() && writeThrough == null;
     this.bulk = new CacheBulk<>(this);
     this.statisticsEnabled = configuration.isStatisticsEnabled();
     this.coordinator = parts.openKeyspace(new EngineRemovals<>(this));
@@ -184,7 +190,28 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
 
   @Override
   public void put(K key, V value) {
-    write(Kind.PUT, key, value, 0);
+    if (!plainPuts) {
+      write(Kind.PUT, key, value, 0);
+      return;
+    }
+    checkOpen();
+    requireNonNull(key, "key");
+    requireNonNull(value, "value");
+    long start = startTimer();
+    Bytes keyBytes = codec.encodeKey(key);
+    Bytes valueBytes = codec.encodeValue(value);
+    EventBatch<K, V> batch = listeners.newBatch();
+    if (batch.isNoOp()) {
+      // nothing listens: a put over nothing or one value without an expiry stores (the eternal
+      // creation expiry) and has nothing to report; anything else is deferred to the general step
+      KeyPlainPut plain = new KeyPlainPut(valueBytes);
+      updatePlain(keyBytes, plain);
+      if (!plain.deferred()) {
+        recordPut(true, start);
+        return;
+      }
+    }
+    record(apply(keyBytes, KeyWrite.put(this, Kind.PUT, key, value, valueBytes, true, batch), valueBytes), start, 0);
   }
 
   @Override
@@ -670,6 +697,20 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
       releaseUnused(step, newBytes, step.written);
     }
     return step;
+  }
+
+  /**
+   * Runs a put that has no after-steps (no events, no store-by-reference handles), translating
+   * failures as {@link #applyWithoutFiring} does.
+   */
+  private void updatePlain(Bytes key, KeyPlainPut put) {
+    try {
+      coordinator.update(key, put);
+    } catch (RingstoreException e) {
+      throw translate(e);
+    } catch (IllegalStateException e) {
+      throw translate(e);
+    }
   }
 
   /**
