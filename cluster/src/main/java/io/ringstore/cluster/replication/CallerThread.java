@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Lets a synchronous call run the steps of an asynchronous operation on its own thread: the
@@ -14,14 +15,34 @@ import java.util.concurrent.TimeUnit;
  * them as they come until the operation's outcome is known. A JCache caller's entry processor,
  * writer or expiry policy thus runs on the caller's thread, never on a transport thread.
  *
+ * <p>Given a {@link ReplicaTransport}, the caller runs each step it takes together with every step
+ * already waiting inside one {@link ReplicaTransport#cork() cork}: the requests those steps send
+ * (the commits of a bulk update's decisions, made as its reads come back) go out grouped per node;
+ * and before it waits, it sends what the thread holds corked ({@link ReplicaTransport#sendCorked()}),
+ * so that a wait inside a cork (a synchronous operation made by a step) does not wait for requests
+ * that are never sent.
+ *
  * <p>Thread-safety: {@link #executor()} may be used from any thread; {@link #await} by the one
  * thread that made this object.
  */
 final class CallerThread {
   private static final Runnable WAKE = () -> {};
+  /** The most steps run inside one cork: what they send waits no longer than that many steps. */
+  private static final int MAX_STEPS_PER_CORK = 256;
 
   private final LinkedBlockingQueue<Runnable> steps = new LinkedBlockingQueue<>();
   private final Executor executor = steps::add;
+  private final @Nullable ReplicaTransport transport;
+
+  /** A caller whose steps send as they run. */
+  CallerThread() {
+    this(null);
+  }
+
+  /** A caller that runs the steps waiting at once inside one cork of {@code transport} (if not null). */
+  CallerThread(@Nullable ReplicaTransport transport) {
+    this.transport = transport;
+  }
 
   /** Where the operation hands its steps. */
   Executor executor() {
@@ -44,9 +65,26 @@ final class CallerThread {
         if (left <= 0) {
           throw new RingstoreException(what + " had no outcome within " + timeoutMillis + " ms");
         }
-        Runnable step = steps.poll(left, TimeUnit.NANOSECONDS);
-        if (step != null) {
+        ReplicaTransport t = transport;
+        Runnable step = steps.poll();
+        if (step == null) {
+          if (t != null) {
+            t.sendCorked();
+          }
+          step = steps.poll(left, TimeUnit.NANOSECONDS);
+        }
+        if (step == null) {
+          continue;
+        }
+        if (t == null) {
           step.run();
+          continue;
+        }
+        try (ReplicaTransport.Cork cork = t.cork()) {
+          int run = 0;
+          for (Runnable next = step; next != null; next = ++run < MAX_STEPS_PER_CORK ? steps.poll() : null) {
+            next.run();
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -229,7 +229,7 @@ public final class Coordinator {
       }
       return updateLocally(key, operation);
     }
-    CallerThread caller = new CallerThread();
+    CallerThread caller = new CallerThread(transport);
     return caller.await(updateRound(key, operation, writeQuorum, readQuorum, placement, caller.executor()), ticker,
         updateDeadlineMillis(), "an update of cache '" + settings.name() + "'");
   }
@@ -740,7 +740,7 @@ public final class Coordinator {
   }
 
   <T> T await(CompletableFuture<T> outcome, long timeoutMillis, String what) {
-    return new CallerThread().await(outcome, ticker, 2 * timeoutMillis, what + " of cache '" + settings.name() + "'");
+    return new CallerThread(transport).await(outcome, ticker, 2 * timeoutMillis, what + " of cache '" + settings.name() + "'");
   }
 
   // ---- many keys at once ----
@@ -751,73 +751,96 @@ public final class Coordinator {
   /**
    * The records of {@code keys} (as {@link #read(Bytes)} each), read all at once: on a replicated
    * keyspace every key's quorum read is in flight together (at most {@value #BULK_WINDOW} at a
-   * time), so a bulk read costs about one round trip, not one per key.
+   * time), so a bulk read costs about one round trip, not one per key. Each window's requests
+   * are sent inside one cork of the transport: one message per node, not one per key.
    *
    * @return per key, in order: its record, {@code null}, or the {@link RuntimeException} its read
    *     failed with (the others still complete)
    */
   public List<@Nullable Object> readAll(List<Bytes> keys) {
-    List<@Nullable Object> results = new ArrayList<>(keys.size());
-    List<CompletableFuture<@Nullable StoredRecord>> pending = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
-    List<Integer> pendingIndexes = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
-    for (int i = 0; i < keys.size(); i++) {
-      results.add(null);
-      try {
-        Placement placement = place(keys.get(i));
-        if (placement.local) {
-          if (settings.readQuorum() > 1) {
-            requireLive(placement, settings.readQuorum(), "readQuorum R");
-          }
-          results.set(i, local.get(keys.get(i)));
-          continue;
+    return bulk(keys, (i, placement, results) -> {
+      if (placement.local) {
+        if (settings.readQuorum() > 1) {
+          requireLive(placement, settings.readQuorum(), "readQuorum R");
         }
-        pending.add(readRound(keys.get(i), settings.readQuorum(), false, placement));
-        pendingIndexes.add(i);
-      } catch (RuntimeException e) {
-        results.set(i, e);
+        results.set(i, local.get(keys.get(i)));
+        return null;
       }
-      if (pending.size() == BULK_WINDOW) {
-        collect(pending, pendingIndexes, results, null, settings.readTimeout().toMillis());
-      }
-    }
-    collect(pending, pendingIndexes, results, null, settings.readTimeout().toMillis());
-    return results;
+      return readRound(keys.get(i), settings.readQuorum(), false, placement);
+    }, null, settings.readTimeout().toMillis());
   }
 
   /**
    * Runs {@code operations.get(i)} on {@code keys.get(i)} for every i (as {@link #update(Bytes,
    * KeyOperation)} each), all at once on a replicated keyspace (at most {@value #BULK_WINDOW} in
    * flight). The operations' decisions run on the calling thread, one at a time, so operations may
-   * share unsynchronised state (an event batch).
+   * share unsynchronised state (an event batch). Each window's reads, and the commits of the
+   * decisions the caller makes together, go out inside corks of the transport: one message per
+   * node at a time, not one per key.
    *
    * @return per key, in order: the record now stored, {@code null}, or the {@link RuntimeException}
    *     its update failed with (the others still complete)
    */
   public List<@Nullable Object> updateAll(List<Bytes> keys, List<? extends KeyOperation> operations) {
+    CallerThread caller = new CallerThread(transport);
+    return bulk(keys, (i, placement, results) -> {
+      if (placement.local) {
+        results.set(i, update(keys.get(i), operations.get(i)));
+        return null;
+      }
+      return updateRound(keys.get(i), operations.get(i), settings.writeQuorum(), settings.readQuorum(), placement,
+          caller.executor());
+    }, caller, updateDeadlineMillis());
+  }
+
+  /** How a bulk operation starts one key's part. */
+  private interface BulkStart {
+    /**
+     * Starts key {@code i}'s part: returns its round, or sets its outcome in {@code results} at
+     * once and returns {@code null} (a key served by this node alone).
+     */
+    @Nullable CompletableFuture<@Nullable StoredRecord> start(int i, Placement placement, List<@Nullable Object> results);
+  }
+
+  /**
+   * Starts every key's part, at most {@value #BULK_WINDOW} in flight, each window's requests sent
+   * inside one cork of the transport, and collects the outcomes (a key whose start throws fails
+   * alone).
+   */
+  private List<@Nullable Object> bulk(List<Bytes> keys, BulkStart start, @Nullable CallerThread caller, long timeoutMillis) {
     List<@Nullable Object> results = new ArrayList<>(keys.size());
-    CallerThread caller = new CallerThread();
     List<CompletableFuture<@Nullable StoredRecord>> pending = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
     List<Integer> pendingIndexes = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
-    for (int i = 0; i < keys.size(); i++) {
-      results.add(null);
-      try {
-        Placement placement = place(keys.get(i));
-        if (placement.local) {
-          results.set(i, update(keys.get(i), operations.get(i)));
-          continue;
+    ReplicaTransport.Cork cork = cork();
+    try {
+      for (int i = 0; i < keys.size(); i++) {
+        results.add(null);
+        try {
+          CompletableFuture<@Nullable StoredRecord> round = start.start(i, place(keys.get(i)), results);
+          if (round != null) {
+            pending.add(round);
+            pendingIndexes.add(i);
+          }
+        } catch (RuntimeException e) {
+          results.set(i, e);
         }
-        pending.add(updateRound(keys.get(i), operations.get(i), settings.writeQuorum(), settings.readQuorum(), placement,
-            caller.executor()));
-        pendingIndexes.add(i);
-      } catch (RuntimeException e) {
-        results.set(i, e);
+        if (pending.size() == BULK_WINDOW) {
+          cork.close(); // the window goes out before this thread waits for it
+          collect(pending, pendingIndexes, results, caller, timeoutMillis);
+          cork = cork();
+        }
       }
-      if (pending.size() == BULK_WINDOW) {
-        collect(pending, pendingIndexes, results, caller, updateDeadlineMillis());
-      }
+    } finally {
+      cork.close();
     }
-    collect(pending, pendingIndexes, results, caller, updateDeadlineMillis());
+    collect(pending, pendingIndexes, results, caller, timeoutMillis);
     return results;
+  }
+
+  /** A cork of the transport (one that holds nothing without a transport). */
+  private ReplicaTransport.Cork cork() {
+    ReplicaTransport t = transport;
+    return t == null ? ReplicaTransport.Cork.NONE : t.cork();
   }
 
   /** Waits for {@code pending} (running handed steps on this thread), moving outcomes into {@code results}. */
@@ -828,7 +851,7 @@ public final class Coordinator {
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     try {
-      (caller == null ? new CallerThread() : caller).await(all.handle((v, e) -> null), ticker, 2 * timeoutMillis,
+      (caller == null ? new CallerThread(transport) : caller).await(all.handle((v, e) -> null), ticker, 2 * timeoutMillis,
           "a bulk operation of cache '" + settings.name() + "'");
     } catch (RuntimeException e) {
       for (int j = 0; j < pending.size(); j++) {

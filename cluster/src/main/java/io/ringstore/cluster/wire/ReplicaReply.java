@@ -84,6 +84,26 @@ public sealed interface ReplicaReply {
     }
   }
 
+  /**
+   * The answer to a {@code Batch}: one reply per request, in the batch's order; none of them a
+   * batched reply. A reply that would have made the frame pass its bound is replaced by a
+   * {@link Refused} of reason {@code LIMIT} naming {@code ringstore.bus.maxFrameBytes} (the sender
+   * asks a {@code Read} or {@code Scan} so answered again on its own).
+   */
+  record Batched(List<ReplicaReply> replies) implements ReplicaReply {
+    public Batched {
+      replies = List.copyOf(replies);
+      if (replies.isEmpty()) {
+        throw new IllegalArgumentException("a batched reply needs at least one reply");
+      }
+      for (ReplicaReply reply : replies) {
+        if (reply instanceof Batched) {
+          throw new IllegalArgumentException("a batched reply may not hold a batched reply");
+        }
+      }
+    }
+  }
+
   /** One key of a {@link Page} and its record. */
   record PageEntry(Bytes key, StoredRecord record) {
     public PageEntry {

@@ -6,6 +6,7 @@ import io.ringstore.cluster.node.KeyspaceSettings;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.VectorClock;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -137,6 +138,33 @@ public sealed interface ReplicaRequest {
       if (maxEntries < 1) {
         throw new IllegalArgumentException("maxEntries = " + maxEntries + "; need >= 1");
       }
+    }
+  }
+
+  /**
+   * Several requests to one node in one frame (a sender's corked requests, see
+   * {@code ReplicaTransport.cork()}): the replica handles each as if it came alone and answers
+   * them all at once with {@link ReplicaReply.Batched}, the replies in the same order. At least one
+   * request, at most {@link WireCodec#MAX_BATCH} (checked when encoded), none of them a batch.
+   * {@link #keyspace()} is the first request's: a batch may mix keyspaces, and a receiver that needs
+   * them all (to choose a thread) looks at each request.
+   */
+  record Batch(List<ReplicaRequest> requests) implements ReplicaRequest {
+    public Batch {
+      requests = List.copyOf(requests);
+      if (requests.isEmpty()) {
+        throw new IllegalArgumentException("a batch needs at least one request");
+      }
+      for (ReplicaRequest request : requests) {
+        if (request instanceof Batch) {
+          throw new IllegalArgumentException("a batch may not hold a batch");
+        }
+      }
+    }
+
+    @Override
+    public String keyspace() {
+      return requests.get(0).keyspace();
     }
   }
 

@@ -30,8 +30,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * frame  = magic "RW" (52 57)  version:u8 (1)  type:u8  body
- * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan;
- *          replies  81 Ack, 82 Found, 83 Committed, 84 Conflict, 85 UnknownKeyspace, 86 Refused, 87 Page
+ * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan, 08 Batch;
+ *          replies  81 Ack, 82 Found, 83 Committed, 84 Conflict, 85 UnknownKeyspace, 86 Refused, 87 Page,
+ *          88 Batched
+ * batch  = count:varint (1..MAX_BATCH)  (length:varint  frame)*   (each frame a whole message, header
+ *          included, not itself a batch)
  * str    = length:varint  UTF-8      key = length:varint (<= 1 MiB)  bytes
  * record = length:varint  RecordCodec bytes          opt(x) = 00 | 01 x       bool = 00 | 01
  * clock  = count:varint (<= 4096)  (actor:str (1..255)  counter:varint (>= 1)  stampMillis:varint)*
@@ -70,6 +73,10 @@ public final class WireCodec {
   public static final int MAX_ENGINE_OPTIONS = 256;
   /** The most entries of one {@code Page}. */
   public static final int MAX_PAGE_ENTRIES = 4096;
+  /** The most requests of one {@code Batch} (and replies of one {@code Batched}). */
+  public static final int MAX_BATCH = 512;
+  /** The most bytes a batch's frame takes before its elements (header and count). */
+  public static final int BATCH_HEADER_BYTES = 4 + 2;
   /** The setting that bounds a frame (the event bus's). */
   public static final String MAX_FRAME_BYTES_SETTING = "ringstore.bus.maxFrameBytes";
 
@@ -91,6 +98,10 @@ public final class WireCodec {
   private static final int UNKNOWN_KEYSPACE = 0x85;
   private static final int REFUSED = 0x86;
   private static final int PAGE = 0x87;
+  private static final int BATCH = 0x08;
+  private static final int BATCHED = 0x88;
+  /** The shortest element of a batch: a length byte and a frame's header. */
+  private static final int MIN_BATCH_ELEMENT_BYTES = 1 + HEADER_BYTES;
   /** Commit flag bit: the primary checks {@code expected}. */
   private static final int COMMIT_CONDITIONAL = 0x01;
   /** Commit flag bit: the origin writes the committed version to its own replica. */
@@ -137,8 +148,77 @@ public final class WireCodec {
     return out.finish();
   }
 
+  /**
+   * The frame of a {@link ReplicaRequest.Batch} of the requests whose frames are {@code frames}
+   * (each as {@link #encode(ReplicaRequest)} wrote it): the very bytes {@code encode} writes for
+   * the batch, without encoding the requests again.
+   *
+   * @throws IllegalArgumentException if there is no frame, a frame is not a request frame of this
+   *     format's header, or is itself a batch
+   * @throws LimitExceededException if there are more than {@link #MAX_BATCH} frames
+   */
+  public static byte[] encodeBatch(List<byte[]> frames) {
+    return batchFrame(BATCH, frames);
+  }
+
+  /** As {@link #encodeBatch}, for a {@link ReplicaReply.Batched} of reply frames. */
+  public static byte[] encodeBatched(List<byte[]> frames) {
+    return batchFrame(BATCHED, frames);
+  }
+
+  /** The bytes a frame of {@code frameBytes} takes inside a batch (its length, then itself). */
+  public static int batchElementBytes(int frameBytes) {
+    return varlongSize(frameBytes) + frameBytes;
+  }
+
+  private static byte[] batchFrame(int type, List<byte[]> frames) {
+    checkBatchSize(frames.size(), type == BATCH ? "batch" : "batched reply");
+    long size = HEADER_BYTES + varlongSize(frames.size());
+    for (byte[] frame : frames) {
+      if (frame.length < HEADER_BYTES || frame[0] != MAGIC_0 || frame[1] != MAGIC_1 || frame[2] != VERSION
+          || (frame[3] & 0x80) != (type & 0x80)) {
+        throw new IllegalArgumentException("a " + (type == BATCH ? "batch" : "batched reply") + " element is not a "
+            + (type == BATCH ? "request" : "reply") + " frame of version " + VERSION);
+      }
+      if ((frame[3] & 0xFF) == type) {
+        throw new IllegalArgumentException("a " + (type == BATCH ? "batch may not hold a batch" : "batched reply may not "
+            + "hold a batched reply"));
+      }
+      size += batchElementBytes(frame.length);
+    }
+    Writer out = new Writer(new byte[checkedSize(size)]);
+    out.header(type);
+    out.varlong(frames.size());
+    for (byte[] frame : frames) {
+      out.varlong(frame.length);
+      out.raw(frame);
+    }
+    return out.finish();
+  }
+
+  private static void checkBatchSize(int count, String what) {
+    if (count > MAX_BATCH) {
+      throw new LimitExceededException("a " + what + " of " + count + " messages exceeds WireCodec.MAX_BATCH = " + MAX_BATCH,
+          "WireCodec.MAX_BATCH", count, MAX_BATCH);
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("a " + what + " needs at least one message");
+    }
+  }
+
   private static void writeRequest(Writer out, ReplicaRequest request) {
-    if (request instanceof ReplicaRequest.Read read) {
+    if (request instanceof ReplicaRequest.Batch batch) {
+      List<ReplicaRequest> requests = batch.requests();
+      checkBatchSize(requests.size(), "batch");
+      out.header(BATCH);
+      out.varlong(requests.size());
+      for (ReplicaRequest element : requests) {
+        Writer counter = new Writer(null);
+        writeRequest(counter, element);
+        out.varlong(counter.position);
+        writeRequest(out, element);
+      }
+    } else if (request instanceof ReplicaRequest.Read read) {
       out.header(READ);
       out.keyspace(read.keyspace());
       out.key(read.key());
@@ -203,7 +283,18 @@ public final class WireCodec {
   }
 
   private static void writeReply(Writer out, ReplicaReply reply) {
-    if (reply instanceof ReplicaReply.Ack) {
+    if (reply instanceof ReplicaReply.Batched batched) {
+      List<ReplicaReply> replies = batched.replies();
+      checkBatchSize(replies.size(), "batched reply");
+      out.header(BATCHED);
+      out.varlong(replies.size());
+      for (ReplicaReply element : replies) {
+        Writer counter = new Writer(null);
+        writeReply(counter, element);
+        out.varlong(counter.position);
+        writeReply(out, element);
+      }
+    } else if (reply instanceof ReplicaReply.Ack) {
       out.header(ACK);
     } else if (reply instanceof ReplicaReply.Found found) {
       out.header(FOUND);
@@ -404,6 +495,14 @@ public final class WireCodec {
       }
     }
 
+    void raw(byte[] bytes) {
+      byte[] b = buffer;
+      if (b != null) {
+        System.arraycopy(bytes, 0, b, position, bytes.length);
+      }
+      position += bytes.length;
+    }
+
     void lengthAndBytes(Bytes bytes) {
       int n = bytes.length();
       varlong(n);
@@ -565,11 +664,26 @@ public final class WireCodec {
    * @throws MalformedMessageException if the frame is not exactly one request of this format
    */
   public static ReplicaRequest decodeRequest(byte[] frame, int maxFrameBytes) {
-    Reader in = open(frame, maxFrameBytes);
+    return readRequest(open(frame, maxFrameBytes), true);
+  }
+
+  /** The request after {@code in}'s header, to its end; a batch only if {@code batchAllowed}. */
+  private static ReplicaRequest readRequest(Reader in, boolean batchAllowed) {
     int typeAt = in.position;
     int type = in.u8("type");
     ReplicaRequest request;
     switch (type) {
+      case BATCH -> {
+        if (!batchAllowed) {
+          throw in.error("a batch inside a batch", typeAt);
+        }
+        int count = in.count("batch count", 1, MAX_BATCH, MIN_BATCH_ELEMENT_BYTES);
+        List<ReplicaRequest> requests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          requests.add(readRequest(in.element("batched request"), false));
+        }
+        request = new ReplicaRequest.Batch(requests);
+      }
       case READ -> request = new ReplicaRequest.Read(in.keyspace(), in.key("key"), in.bool("withExpired"));
       case MERGE -> request = new ReplicaRequest.Merge(in.keyspace(), in.key("key"), in.record("record"));
       case COMMIT -> request = in.commit();
@@ -608,11 +722,26 @@ public final class WireCodec {
    * @throws MalformedMessageException if the frame is not exactly one reply of this format
    */
   public static ReplicaReply decodeReply(byte[] frame, int maxFrameBytes) {
-    Reader in = open(frame, maxFrameBytes);
+    return readReply(open(frame, maxFrameBytes), true);
+  }
+
+  /** The reply after {@code in}'s header, to its end; a batched one only if {@code batchAllowed}. */
+  private static ReplicaReply readReply(Reader in, boolean batchAllowed) {
     int typeAt = in.position;
     int type = in.u8("type");
     ReplicaReply reply;
     switch (type) {
+      case BATCHED -> {
+        if (!batchAllowed) {
+          throw in.error("a batched reply inside a batched reply", typeAt);
+        }
+        int count = in.count("batched reply count", 1, MAX_BATCH, MIN_BATCH_ELEMENT_BYTES);
+        List<ReplicaReply> replies = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          replies.add(readReply(in.element("batched reply"), false));
+        }
+        reply = new ReplicaReply.Batched(replies);
+      }
       case ACK -> reply = new ReplicaReply.Ack();
       case FOUND -> reply = new ReplicaReply.Found(in.optionalRecord("record"));
       case COMMITTED -> reply = new ReplicaReply.Committed(in.optionalRecord("record"), in.intField("acknowledged"));
@@ -636,7 +765,7 @@ public final class WireCodec {
             in.str("refusal setting", 0, MAX_NAME_BYTES), in.varlong("refusal value"), in.varlong("refusal bound"));
       }
       case PAGE -> {
-        int count = in.count("page entry count", MAX_PAGE_ENTRIES, 3);
+        int count = in.count("page entry count", 0, MAX_PAGE_ENTRIES, 3);
         List<ReplicaReply.PageEntry> entries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
           entries.add(new ReplicaReply.PageEntry(in.key("page key"), in.record("page record")));
@@ -655,16 +784,8 @@ public final class WireCodec {
       throw new LimitExceededException("a replica message of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES_SETTING
           + " = " + maxFrameBytes, MAX_FRAME_BYTES_SETTING, frame.length, maxFrameBytes);
     }
-    Reader in = new Reader(frame);
-    int magic = in.u8("magic") << 8;
-    magic |= in.u8("magic");
-    if (magic != (MAGIC_0 << 8 | MAGIC_1)) {
-      throw in.error("bad magic 0x" + hex(magic >> 8) + hex(magic & 0xFF) + "; a replica protocol frame starts 0x5257 (\"RW\")", 0);
-    }
-    int version = in.u8("version");
-    if (version != VERSION) {
-      throw in.error("unknown replica protocol version " + version + " (this build reads version " + VERSION + ")", 2);
-    }
+    Reader in = new Reader(frame, 0, frame.length);
+    in.header();
     return in;
   }
 
@@ -675,10 +796,41 @@ public final class WireCodec {
   /** A bounds-checked cursor over a frame; every problem becomes a MalformedMessageException. */
   private static final class Reader {
     private final byte[] bytes;
+    private final int limit;
     private int position;
 
-    Reader(byte[] bytes) {
+    /** A reader of {@code bytes[start, limit)}; offsets in errors stay those of the whole frame. */
+    Reader(byte[] bytes, int start, int limit) {
       this.bytes = bytes;
+      this.position = start;
+      this.limit = limit;
+    }
+
+    /** Reads and checks a frame's magic and version. */
+    void header() {
+      int start = position;
+      int magic = u8("magic") << 8;
+      magic |= u8("magic");
+      if (magic != (MAGIC_0 << 8 | MAGIC_1)) {
+        throw error("bad magic 0x" + hex(magic >> 8) + hex(magic & 0xFF) + "; a replica protocol frame starts 0x5257 (\"RW\")",
+            start);
+      }
+      int version = u8("version");
+      if (version != VERSION) {
+        throw error("unknown replica protocol version " + version + " (this build reads version " + VERSION + ")", start + 2);
+      }
+    }
+
+    /**
+     * A batch's element: its length, then a whole frame, read by the reader returned (header
+     * already checked); this reader moves past it.
+     */
+    Reader element(String what) {
+      int n = length(what, HEADER_BYTES, Integer.MAX_VALUE);
+      Reader element = new Reader(bytes, position, position + n);
+      position += n;
+      element.header();
+      return element;
     }
 
     MalformedMessageException error(String message, int at) {
@@ -686,17 +838,17 @@ public final class WireCodec {
     }
 
     int remaining() {
-      return bytes.length - position;
+      return limit - position;
     }
 
     void expectEnd() {
-      if (position != bytes.length) {
+      if (position != limit) {
         throw error(remaining() + " bytes after the message", position);
       }
     }
 
     int u8(String what) {
-      if (position >= bytes.length) {
+      if (position >= limit) {
         throw error("input ends before the " + what, position);
       }
       return bytes[position++] & 0xFF;
@@ -748,11 +900,11 @@ public final class WireCodec {
     }
 
     /** A count of items of at least {@code minBytesEach} bytes each: checked before anything is allocated. */
-    int count(String what, int max, int minBytesEach) {
+    int count(String what, int min, int max, int minBytesEach) {
       int at = position;
       long value = varlong(what);
-      if (value < 0 || value > max) {
-        throw error(what + " = " + Long.toUnsignedString(value) + " is out of range; need 0 to " + max, at);
+      if (value < min || value > max) {
+        throw error(what + " = " + Long.toUnsignedString(value) + " is out of range; need " + min + " to " + max, at);
       }
       if (value * minBytesEach > remaining()) {
         throw error(what + " = " + value + " needs at least " + value * minBytesEach + " bytes; " + remaining() + " left", at);
@@ -814,7 +966,7 @@ public final class WireCodec {
 
     VectorClock clock(String what) {
       int at = position;
-      int n = count(what + " size", RecordCodec.MAX_CLOCK_ENTRIES, 4);
+      int n = count(what + " size", 0, RecordCodec.MAX_CLOCK_ENTRIES, 4);
       String[] actors = new String[n];
       long[] counters = new long[n];
       long[] stamps = new long[n];
@@ -904,7 +1056,7 @@ public final class WireCodec {
       int at = position;
       String name = keyspace();
       String engine = str("storage engine", 1, MAX_NAME_BYTES);
-      int optionCount = count("engine option count", MAX_ENGINE_OPTIONS, 3);
+      int optionCount = count("engine option count", 0, MAX_ENGINE_OPTIONS, 3);
       Map<String, String> options = new HashMap<>(optionCount * 2);
       String previous = null;
       for (int i = 0; i < optionCount; i++) {

@@ -27,6 +27,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -142,6 +143,12 @@ class WireCodecTest {
 
   @Provide
   Arbitrary<ReplicaRequest> requests() {
+    Arbitrary<ReplicaRequest> plain = plainRequests();
+    return Arbitraries.frequencyOf(Tuple.of(6, plain),
+        Tuple.of(1, plain.list().ofMinSize(1).ofMaxSize(4).map(ReplicaRequest.Batch::new)));
+  }
+
+  static Arbitrary<ReplicaRequest> plainRequests() {
     return Arbitraries.oneOf(
         Combinators.combine(names(), keys(), Arbitraries.of(true, false)).as(ReplicaRequest.Read::new),
         Combinators.combine(names(), keys(), records()).as(ReplicaRequest.Merge::new),
@@ -160,6 +167,12 @@ class WireCodecTest {
 
   @Provide
   Arbitrary<ReplicaReply> replies() {
+    Arbitrary<ReplicaReply> plain = plainReplies();
+    return Arbitraries.frequencyOf(Tuple.of(6, plain),
+        Tuple.of(1, plain.list().ofMinSize(1).ofMaxSize(4).map(ReplicaReply.Batched::new)));
+  }
+
+  static Arbitrary<ReplicaReply> plainReplies() {
     return Arbitraries.oneOf(
         Arbitraries.just(new ReplicaReply.Ack()),
         records().injectNull(0.3).map(ReplicaReply.Found::new),
@@ -272,10 +285,10 @@ class WireCodecTest {
     refusedAsRequest("52", "input ends before the magic", 1);
     refusedAsRequest("52 57 02 05 02 6b 73", "unknown replica protocol version 2 (this build reads version 1)", 2);
     refusedAsRequest("52 57 00 05 02 6b 73", "unknown replica protocol version 0 (this build reads version 1)", 2);
-    refusedAsRequest("52 57 01 08 02 6b 73", "unknown request type 0x08", 3);
+    refusedAsRequest("52 57 01 09 02 6b 73", "unknown request type 0x09", 3);
     refusedAsRequest("52 57 01 81", "unknown request type 0x81", 3);
     refusedAsRequest("52 57 01 00", "unknown request type 0x00", 3);
-    refusedAsReply("52 57 01 88", "unknown reply type 0x88", 3);
+    refusedAsReply("52 57 01 89", "unknown reply type 0x89", 3);
     refusedAsReply("52 57 01 80", "unknown reply type 0x80", 3);
     refusedAsReply("52 57 01 01 02 6b 73 01 6b 00", "unknown reply type 0x01", 3);
   }

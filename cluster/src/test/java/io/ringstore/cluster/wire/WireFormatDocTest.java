@@ -32,7 +32,8 @@ class WireFormatDocTest {
   private static final int BOUND = 1 << 20;
   private static final long WALL_MILLIS = 1_893_456_000_000L; // 2030-01-01T00:00:00Z
   private static final Bytes KEY = Bytes.utf8("k1");
-  private static final List<String> DOCUMENT_ORDER = List.of("read", "merge", "found", "commit", "refused", "open");
+  private static final List<String> DOCUMENT_ORDER = List.of("read", "merge", "found", "commit", "refused", "open", "batch",
+      "batched");
 
   /** n1's second write of "v1" under k1, expiring a minute later. */
   static StoredRecord record() {
@@ -49,6 +50,8 @@ class WireFormatDocTest {
         new ReplicaRequest.Change(ReplicaRequest.Change.Kind.WRITE, Bytes.utf8("v2"), StoredRecord.NEVER, null), 2, 500));
     requests.put("open", new ReplicaRequest.Open(new KeyspaceSettings("users", "memory", Map.of("shards", "4"), 10_000,
         64L << 20, EvictionPolicy.LRU, 3, 2, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 16, RemovalListener.NONE)));
+    requests.put("batch", new ReplicaRequest.Batch(List.of(new ReplicaRequest.Read("users", KEY, false),
+        new ReplicaRequest.Read("users", Bytes.utf8("k2"), false))));
     return requests;
   }
 
@@ -57,6 +60,7 @@ class WireFormatDocTest {
     replies.put("found", new ReplicaReply.Found(record()));
     replies.put("refused", new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, "1 of 2 acknowledged",
         "writeQuorum", 1, 2));
+    replies.put("batched", new ReplicaReply.Batched(List.of(new ReplicaReply.Found(record()), new ReplicaReply.Found(null))));
     return replies;
   }
 
@@ -92,10 +96,18 @@ class WireFormatDocTest {
         .isInstanceOf(MalformedMessageException.class)
         .hasMessage("malformed replica message: unknown replica protocol version 2 (this build reads version 1) (at offset 2)");
     byte[] unknownType = read.clone();
-    unknownType[3] = 0x08;
+    unknownType[3] = 0x09;
     assertThatThrownBy(() -> WireCodec.decodeRequest(unknownType, BOUND))
         .isInstanceOf(MalformedMessageException.class)
-        .hasMessage("malformed replica message: unknown request type 0x08 (at offset 3)");
+        .hasMessage("malformed replica message: unknown request type 0x09 (at offset 3)");
+    // a batch's elements are the frames of its requests, as they travel alone
+    byte[] batch = golden.get("batch");
+    assertThat(Arrays.copyOfRange(batch, 6, 6 + read.length)).isEqualTo(read);
+    byte[] nested = batch.clone();
+    nested[9] = 0x08; // the first element's type
+    assertThatThrownBy(() -> WireCodec.decodeRequest(nested, BOUND))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessage("malformed replica message: a batch inside a batch (at offset 9)");
     assertThatThrownBy(() -> WireCodec.decodeRequest(Arrays.copyOf(read, read.length + 1), BOUND))
         .isInstanceOf(MalformedMessageException.class)
         .hasMessage("malformed replica message: 1 bytes after the message (at offset " + read.length + ")");
