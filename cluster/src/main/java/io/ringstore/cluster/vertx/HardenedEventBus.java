@@ -53,18 +53,47 @@ public final class HardenedEventBus {
   private final FrameBoundTransport transport;
 
   /**
-   * A node's event bus as {@code settings} say, over Vert.x's NIO transport. A port of 0 is
-   * replaced here by a free port of the host (the guard must know the port before Vert.x binds
-   * it; if another process takes the port in between, Vert.x fails to start, loudly).
+   * A node's event bus as {@code settings} say, over the transport they name ({@link
+   * #baseTransport}). A port of 0 is replaced here by a free port of the host (the guard must know
+   * the port before Vert.x binds it; if another process takes the port in between, Vert.x fails to
+   * start, loudly).
+   *
+   * @throws IllegalStateException if the settings ask for native epoll and it cannot be loaded here
    */
   public HardenedEventBus(EventBusSettings settings) {
-    this(settings, Transport.NIO);
+    this(settings, baseTransport(settings.transport()));
+  }
+
+  /**
+   * The Vert.x transport {@code choice} names: {@code AUTO} is native epoll where it loads, else
+   * NIO.
+   *
+   * @throws IllegalStateException for {@code EPOLL} where native epoll cannot be loaded, with why
+   */
+  public static Transport baseTransport(EventBusSettings.Net choice) {
+    Transport epoll = Transport.EPOLL;
+    boolean epollHere = epoll != null && epoll.available();
+    switch (choice) {
+      case NIO:
+        return Transport.NIO;
+      case EPOLL:
+        if (!epollHere) {
+          throw new IllegalStateException("ringstore.bus.transport = epoll, but native epoll cannot be loaded here ("
+              + (epoll == null ? "its classes are not on the class path" : String.valueOf(epoll.unavailabilityCause()))
+              + "); use auto or nio");
+        }
+        return epoll;
+      default:
+        return epollHere ? epoll : Transport.NIO;
+    }
   }
 
   /** As {@link #HardenedEventBus(EventBusSettings)}, over {@code base} (a native transport, say). */
   public HardenedEventBus(EventBusSettings settings, Transport base) {
     this.settings = settings.port() == 0 ? settings.withPort(freePort(settings.host())) : settings;
     this.transport = new FrameBoundTransport(base, this.settings.port(), settings.maxFrameBytes());
+    LOG.log(System.Logger.Level.DEBUG, "event bus on {0}:{1,number,#} over {2}", this.settings.host(), this.settings.port(),
+        base.name());
     if (settings.tls() == null) {
       LOG.log(System.Logger.Level.INFO, "event bus on {0}:{1,number,#} without TLS: peers are not authenticated (fine on loopback"
           + " or a private network only)", this.settings.host(), this.settings.port());

@@ -1,6 +1,7 @@
 package io.ringstore.cluster.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -97,6 +98,23 @@ class EventBusFrameBoundTest {
     // b reconnects for the next message
     Integer size = b.eventBus().<Integer>request("size", Buffer.buffer(new byte[1000])).await(10, TimeUnit.SECONDS).body();
     assertThat(size).isEqualTo(1000);
+  }
+
+  @Test
+  void aNodeOverNioAndANodeOverNativeEpollTalkBothWays() throws Exception {
+    assumeTrue(io.vertx.core.transport.Transport.EPOLL != null && io.vertx.core.transport.Transport.EPOLL.available(),
+        "native epoll is not available here");
+    HardenedEventBus overNio = new HardenedEventBus(EventBusSettings.defaults().withTransport(EventBusSettings.Net.NIO));
+    HardenedEventBus overEpoll = new HardenedEventBus(EventBusSettings.defaults().withTransport(EventBusSettings.Net.EPOLL));
+    assertThat(overEpoll.transport().name()).isEqualTo("epoll");
+    Vertx a = start(overNio);
+    Vertx b = start(overEpoll);
+    a.eventBus().<Buffer>consumer("size-a", m -> m.reply(m.body().length())).completion().await(10, TimeUnit.SECONDS);
+    b.eventBus().<Buffer>consumer("size-b", m -> m.reply(m.body().length())).completion().await(10, TimeUnit.SECONDS);
+    assertThat(b.eventBus().<Integer>request("size-a", Buffer.buffer(new byte[1000])).await(10, TimeUnit.SECONDS).body())
+        .isEqualTo(1000);
+    assertThat(a.eventBus().<Integer>request("size-b", Buffer.buffer(new byte[2000])).await(10, TimeUnit.SECONDS).body())
+        .isEqualTo(2000);
   }
 
   @Test

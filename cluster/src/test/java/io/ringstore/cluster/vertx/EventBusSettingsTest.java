@@ -31,4 +31,22 @@ class EventBusSettingsTest {
     p.setProperty("ringstore.bus.eventLoops", "many");
     assertThatThrownBy(() -> EventBusSettings.from(p)).hasMessageContaining("ringstore.bus.eventLoops = 'many' is not an integer");
   }
+
+  @Test
+  void theTransportDefaultsToAutoAndComesFromItsProperty() {
+    assertThat(EventBusSettings.defaults().transport()).isEqualTo(EventBusSettings.Net.AUTO);
+    for (EventBusSettings.Net net : EventBusSettings.Net.values()) {
+      Properties p = new Properties();
+      p.setProperty("ringstore.bus.transport", net.settingValue());
+      EventBusSettings settings = EventBusSettings.from(p);
+      assertThat(settings.transport()).isEqualTo(net);
+      assertThat(settings.withPort(7000).withMaxFrameBytes(EventBusSettings.MIN_FRAME_BYTES).transport()).isEqualTo(net);
+    }
+    for (String bad : new String[] {"udp", "EPOLL", ""}) {
+      Properties p = new Properties();
+      p.setProperty("ringstore.bus.transport", bad);
+      assertThatThrownBy(() -> EventBusSettings.from(p))
+          .hasMessage("ringstore.bus.transport = '" + bad + "' is not one of auto, nio, epoll");
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.ringstore.cluster.vertx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -12,6 +13,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.core.net.TrustOptions;
+import io.vertx.core.transport.Transport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -64,6 +66,22 @@ class HardenedEventBusTest {
     assertThat(options.isTrustAll()).isFalse();
     assertThat(options.getClusterPingInterval()).isEqualTo(1234);
     assertThat(base.getEventBusOptions().isTrustAll()).isTrue(); // the base is copied, not changed
+  }
+
+  @Test
+  void theTransportSettingPicksTheSocketLayerAndAutoIsEpollOnLinux() {
+    assertThat(new HardenedEventBus(EventBusSettings.defaults().withTransport(EventBusSettings.Net.NIO)).transport().name())
+        .isEqualTo(Transport.NIO.name());
+    String os = System.getProperty("os.name");
+    String arch = System.getProperty("os.arch");
+    assumeTrue(os.equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64")),
+        "native epoll ships for Linux on x86_64 and aarch64; this is " + os + " on " + arch);
+    // the jars the cluster module brings load here
+    assertThat(Transport.EPOLL).isNotNull();
+    assertThat(Transport.EPOLL.available()).as("epoll available: %s", Transport.EPOLL.unavailabilityCause()).isTrue();
+    assertThat(new HardenedEventBus(EventBusSettings.defaults()).transport().name()).isEqualTo(Transport.EPOLL.name());
+    assertThat(new HardenedEventBus(EventBusSettings.defaults().withTransport(EventBusSettings.Net.EPOLL)).transport().name())
+        .isEqualTo(Transport.EPOLL.name());
   }
 
   @Test
