@@ -8,7 +8,6 @@ import io.ringstore.cluster.ring.Tokens;
 import io.ringstore.cluster.wire.ReplicaReply;
 import io.ringstore.cluster.wire.ReplicaRequest;
 import io.ringstore.spi.Bytes;
-import io.ringstore.spi.CapacityExceededException;
 import io.ringstore.spi.EngineEntry;
 import io.ringstore.spi.EngineStats;
 import io.ringstore.spi.LimitExceededException;
@@ -16,7 +15,6 @@ import io.ringstore.spi.QuorumNotReachedException;
 import io.ringstore.spi.RingstoreException;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
-import io.ringstore.spi.VectorClock;
 import io.ringstore.spi.env.Clock;
 import io.ringstore.spi.env.Env;
 import io.ringstore.spi.env.Ticker;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +58,12 @@ import org.jspecify.annotations.Nullable;
  * be visible on the replicas that took it (as in Dynamo): failure means "not acknowledged", not
  * "not written".
  *
+ * <p>The other jobs of a keyspace's data path go to package-private collaborators that each
+ * coordinator owns: {@link PrimaryCommits} (this node's side as a key's primary: commits, the
+ * per-key turns of conflicting updates, making new versions), {@link BulkOperations} (many keys at
+ * once) and {@link WholeKeyspace} (scan, clear and drop on every live node). This class keeps one
+ * key's reads and updates, the key's placement on the ring, and the requests the rounds send.
+ *
  * <p>Thread-safety: thread-safe. The synchronous methods run the operation on the calling thread;
  * the asynchronous ones on the thread that completes the quorum read (a transport thread).
  */
@@ -69,18 +72,9 @@ public final class Coordinator {
 
   /** How many times an update decides again after a concurrent update of its key. */
   public static final int MAX_ATTEMPTS = 64;
-  /** The longest pause before an update decides again after a conflict, in microseconds. */
-  static final long MAX_BACKOFF_MICROS = 20_000;
-
-  /** How long a queued update keeps its turn on a key without coming back. */
-  static final long TURN_NANOS = 100_000_000L;
-  /** The most keys with queued updates a primary keeps (past it, conflicts are retried without a turn). */
-  static final int MAX_QUEUED_KEYS = 65_536;
 
   private final String nodeId;
   private final KeyspaceSettings settings;
-  // updates waiting for their turn per key (see commit); each queue is touched only inside its key's compute
-  private final ConcurrentHashMap<Bytes, ArrayList<Turn>> turns = new ConcurrentHashMap<>();
   private final AtomicLong tickets = new AtomicLong();
   // the placement of every key on a single-member ring, kept to spare an object per operation
   private @Nullable Placement soloPlacement;
@@ -91,6 +85,10 @@ public final class Coordinator {
   private final Env env;
   private final Clock clock;
   private final Ticker ticker;
+  // the primary's side of commits (with the per-key turn queues), many keys at once, the whole keyspace
+  private final PrimaryCommits commits;
+  private final BulkOperations bulk;
+  private final WholeKeyspace wholeKeyspace;
 
   /**
    * @param transport how to reach other nodes, or {@code null} for a node without a network (then
@@ -107,6 +105,9 @@ public final class Coordinator {
     this.env = env;
     this.clock = env.clock();
     this.ticker = env.ticker();
+    this.commits = new PrimaryCommits(this, nodeId, settings, local, hlc, ticker);
+    this.bulk = new BulkOperations(this, settings, local, transport, ticker);
+    this.wholeKeyspace = new WholeKeyspace(this, nodeId, settings, local, cluster, transport, hlc);
   }
 
   /** This coordinator with other settings over the same replica (a cache opened over a replica-only keyspace). */
@@ -139,7 +140,7 @@ public final class Coordinator {
    */
   public @Nullable StoredRecord read(Bytes key) {
     Placement placement = place(key);
-    if (placement.local) {
+    if (placement.local()) {
       if (settings.readQuorum() > 1) {
         requireLive(placement, settings.readQuorum(), "readQuorum R");
       }
@@ -156,7 +157,7 @@ public final class Coordinator {
   public @Nullable StoredRecord read(Bytes key, int readQuorum) {
     checkQuorum("readQuorum R", readQuorum);
     Placement placement = place(key);
-    if (placement.local) {
+    if (placement.local()) {
       requireLive(placement, readQuorum, "readQuorum R");
       return local.get(key);
     }
@@ -172,7 +173,7 @@ public final class Coordinator {
     try {
       checkQuorum("readQuorum R", readQuorum);
       Placement placement = place(key);
-      if (placement.local) {
+      if (placement.local()) {
         requireLive(placement, readQuorum, "readQuorum R");
         return CompletableFuture.completedFuture(local.get(key));
       }
@@ -182,9 +183,10 @@ public final class Coordinator {
     }
   }
 
-  private CompletableFuture<@Nullable StoredRecord> readRound(Bytes key, int quorum, boolean withExpired, Placement placement) {
+  /** A quorum read of {@code key} over the placement's live replicas, this node's first (also for {@link BulkOperations}). */
+  CompletableFuture<@Nullable StoredRecord> readRound(Bytes key, int quorum, boolean withExpired, Placement placement) {
     requireLive(placement, quorum, "readQuorum R");
-    List<String> live = placement.live;
+    List<String> live = placement.live();
     int self = live.indexOf(nodeId);
     if (self > 0) { // this node's replica answers without a message: ask it first
       live = new ArrayList<>(live);
@@ -222,7 +224,7 @@ public final class Coordinator {
 
   private @Nullable StoredRecord updateChecked(Bytes key, KeyOperation operation, int writeQuorum, int readQuorum) {
     Placement placement = place(key);
-    if (placement.local) {
+    if (placement.local()) {
       int read = operation.blind() ? 1 : readQuorum; // a blind write reads nothing
       if (writeQuorum > 1 || read > 1) {
         requireLive(placement, Math.max(writeQuorum, read), writeQuorum >= read ? "writeQuorum W" : "readQuorum R");
@@ -247,7 +249,7 @@ public final class Coordinator {
       checkQuorum("writeQuorum W", writeQuorum);
       checkQuorum("readQuorum R", readQuorum);
       Placement placement = place(key);
-      if (placement.local) {
+      if (placement.local()) {
         int read = operation.blind() ? 1 : readQuorum;
         requireLive(placement, Math.max(writeQuorum, read), writeQuorum >= read ? "writeQuorum W" : "readQuorum R");
         return CompletableFuture.completedFuture(updateLocally(key, operation));
@@ -263,10 +265,14 @@ public final class Coordinator {
       direct.bind(this, true);
       return local.apply(key, direct);
     }
-    return local.apply(key, (k, current) -> version(k, current, operation.apply(current), true));
+    return local.apply(key, (k, current) -> commits.version(k, current, operation.apply(current), true));
   }
 
-  private CompletableFuture<@Nullable StoredRecord> updateRound(Bytes key, KeyOperation operation, int writeQuorum,
+  /**
+   * A replicated update of {@code key}: the quorum read (none for a blind operation), then attempts
+   * until one commits; decisions run on {@code decisions} (also for {@link BulkOperations}).
+   */
+  CompletableFuture<@Nullable StoredRecord> updateRound(Bytes key, KeyOperation operation, int writeQuorum,
       int readQuorum, Placement placement, Executor decisions) {
     requireLive(placement, writeQuorum, "writeQuorum W");
     long ticket = tickets.incrementAndGet();
@@ -282,7 +288,7 @@ public final class Coordinator {
   private CompletableFuture<@Nullable StoredRecord> attempt(Bytes key, KeyOperation operation, long ticket, @Nullable StoredRecord seen,
       boolean sendSeen, int writeQuorum, Placement placement, Executor decisions, int attempt) {
     Mutation mutation = requireNonNull(operation.apply(seen), "the operation's mutation");
-    String primary = placement.live.get(0);
+    String primary = placement.live().get(0);
     boolean localPrimary = primary.equals(nodeId);
     if (mutation instanceof Mutation.Keep) {
       if (attempt > 1) {
@@ -290,7 +296,7 @@ public final class Coordinator {
         ReplicaRequest.Commit release = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, false, false, null, null,
             new ReplicaRequest.Change(ReplicaRequest.Change.Kind.RELEASE, null, StoredRecord.NEVER, null), 1,
             settings.writeTimeout().toMillis());
-        (localPrimary ? commit(release) : request(primary, release, settings.writeTimeout().toMillis()))
+        (localPrimary ? commits.commit(release) : request(primary, release, settings.writeTimeout().toMillis()))
             .whenComplete((reply, failure) -> {
               if (failure != null) {
                 LOG.log(Level.DEBUG, () -> "cache '" + settings.name() + "': giving up a turn at " + primary + " failed: "
@@ -302,12 +308,12 @@ public final class Coordinator {
     }
     boolean conditional = !operation.blind();
     // a replica itself, this node writes the primary's answer to its own copy: one acknowledgement the primary need not wait for
-    boolean originWrites = !localPrimary && placement.replicas.contains(nodeId);
+    boolean originWrites = !localPrimary && placement.replicas().contains(nodeId);
     ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional, originWrites,
-        seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, changeOf(mutation), writeQuorum,
-        settings.writeTimeout().toMillis());
+        seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, PrimaryCommits.changeOf(mutation),
+        writeQuorum, settings.writeTimeout().toMillis());
     CompletionStage<ReplicaReply> reply = localPrimary
-        ? commit(commit)
+        ? commits.commit(commit)
         : request(primary, commit, 2 * settings.writeTimeout().toMillis());
     return reply.thenComposeAsync(answer -> {
       if (answer instanceof ReplicaReply.Committed committed) {
@@ -331,7 +337,8 @@ public final class Coordinator {
         }
         // a random pause, growing with the place in the queue, while the updates ahead commit
         CompletableFuture<Void> pause = new CompletableFuture<>();
-        env.scheduler().schedule(() -> pause.complete(null), Duration.ofNanos(1000 * backoffMicros(conflict.place())));
+        env.scheduler().schedule(() -> pause.complete(null),
+            Duration.ofNanos(1000 * commits.backoffMicros(conflict.place())));
         return pause.thenComposeAsync(
             ignored -> attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1), decisions);
       }
@@ -361,230 +368,20 @@ public final class Coordinator {
     }
   }
 
+  // ---- the primary's side of a commit ----
+
   /**
    * The primary's part of an update: merge what the coordinator saw, check the condition, make and
    * write the new version, replicate it and wait for W. Never throws: every outcome is a reply.
-   *
-   * <p>Fairness: a coordinator on this node decides faster than one elsewhere (its read of this
-   * replica is a direct call), so on a hot key it could win every time. An update whose
-   * conditional commit fails is queued for the key (by its origin and ticket); while the queue is
-   * not empty, only its head may commit, the others are answered with a conflict. A queued update
-   * that does not come back within {@link #TURN_NANOS} loses its turn.
+   * Updates that lose a conditional commit wait their turn on the key ({@link PrimaryCommits}).
    */
   public CompletionStage<ReplicaReply> commit(ReplicaRequest.Commit commit) {
-    Bytes key = commit.key();
-    StoredRecord[] conflict = new StoredRecord[1];
-    boolean[] conflicted = new boolean[1];
-    int[] place = new int[1];
-    StoredRecord next;
-    if (commit.change().kind() == ReplicaRequest.Change.Kind.RELEASE) {
-      StoredRecord[] held = new StoredRecord[1];
-      local.apply(key, (k, current) -> {
-        leaveQueue(k, commit);
-        held[0] = current;
-        return current;
-      });
-      return CompletableFuture.completedFuture(new ReplicaReply.Committed(held[0], 1));
-    }
-    try {
-      next = local.apply(key, (k, current) -> {
-        StoredRecord base = commit.base();
-        StoredRecord seen = base == null ? current : current == null ? base : StoredRecord.sync(current, base);
-        if (commit.conditional() && (!sameVersion(seen, commit.expected()) || !myTurn(k, commit))) {
-          conflicted[0] = true;
-          conflict[0] = seen;
-          place[0] = queue(k, commit);
-          return seen;
-        }
-        if (!turns.isEmpty()) {
-          leaveQueue(k, commit);
-        }
-        return versionOf(k, seen, commit.change());
-      });
-    } catch (CapacityExceededException e) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.CAPACITY,
-          e.getMessage(), e.setting(), e.value(), e.limit()));
-    } catch (LimitExceededException e) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.LIMIT,
-          e.getMessage(), e.setting(), e.value(), e.limit()));
-    } catch (RuntimeException e) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Refused(ReplicaReply.Refused.Reason.ERROR,
-          "cache '" + settings.name() + "' on node " + nodeId + ": " + e, "", 0, 0));
-    }
-    if (conflicted[0]) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Conflict(conflict[0], place[0]));
-    }
-    if (next == null) {
-      return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
-    }
-    Placement placement = place(key);
-    // an origin that holds a live replica writes the answer itself: its copy is not sent, its write is the last acknowledgement
-    boolean originWrites = commit.originWrites() && !commit.origin().equals(nodeId) && placement.live.contains(commit.origin());
-    List<String> others = new ArrayList<>(placement.live.size());
-    for (String node : placement.live) {
-      if (!node.equals(nodeId) && !(originWrites && node.equals(commit.origin()))) {
-        others.add(node);
-      }
-    }
-    int quorum = commit.writeQuorum() - (originWrites ? 1 : 0);
-    WriteRound round = WriteRound.start(this, key, next, others, quorum);
-    return round.result.thenApply(acknowledged -> acknowledged >= quorum
-        ? new ReplicaReply.Committed(next, acknowledged)
-        : new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, String.format(
-            "cache '%s': writeQuorum W = %d not reached: %d of %d live replicas %s acknowledged%s (%s)", settings.name(),
-            commit.writeQuorum(), acknowledged, placement.live.size(), placement.live,
-            originWrites ? " before the coordinating node " + commit.origin() + " writes its own copy" : "", round.failures()),
-            "writeQuorum W", acknowledged, commit.writeQuorum()));
-  }
-
-  /** An update waiting for its turn to commit on a key: its origin, ticket and deadline. */
-  private record Turn(String origin, long ticket, long untilNanos) {
-    boolean is(ReplicaRequest.Commit commit) {
-      return ticket == commit.ticket() && origin.equals(commit.origin());
-    }
-  }
-
-  /** Whether {@code commit} may commit now: no queue for its key, or it heads it (called inside the key's compute). */
-  private boolean myTurn(Bytes key, ReplicaRequest.Commit commit) {
-    if (turns.isEmpty()) {
-      return true;
-    }
-    ArrayList<Turn> queue = turns.get(key);
-    if (queue == null) {
-      return true;
-    }
-    long now = ticker.nanos();
-    while (!queue.isEmpty() && now - queue.get(0).untilNanos() > 0 && !queue.get(0).is(commit)) {
-      queue.remove(0); // its update did not come back in time
-    }
-    if (queue.isEmpty()) {
-      turns.remove(key, queue);
-      return true;
-    }
-    return queue.get(0).is(commit);
-  }
-
-  /**
-   * Queues {@code commit}'s update for its key, or renews its deadline (called inside the key's
-   * compute).
-   *
-   * @return its place in the queue, 0 for the head
-   */
-  private int queue(Bytes key, ReplicaRequest.Commit commit) {
-    if (turns.size() >= MAX_QUEUED_KEYS && !turns.containsKey(key)) {
-      return 0; // bounded: past it, conflicts are retried without a turn
-    }
-    ArrayList<Turn> queue = turns.computeIfAbsent(key, k -> new ArrayList<>(4));
-    Turn renewed = new Turn(commit.origin(), commit.ticket(), ticker.nanos() + TURN_NANOS);
-    for (int i = 0; i < queue.size(); i++) {
-      if (queue.get(i).is(commit)) {
-        queue.set(i, renewed); // keeps its place
-        return i;
-      }
-    }
-    queue.add(renewed);
-    return queue.size() - 1;
-  }
-
-  /** Removes {@code commit}'s update from its key's queue once it committed (called inside the key's compute). */
-  private void leaveQueue(Bytes key, ReplicaRequest.Commit commit) {
-    ArrayList<Turn> queue = turns.get(key);
-    if (queue != null) {
-      queue.removeIf(turn -> turn.is(commit));
-      if (queue.isEmpty()) {
-        turns.remove(key, queue);
-      }
-    }
-  }
-
-  /** A pause in [0, min(MAX_BACKOFF_MICROS, 500 x place)) microseconds, spread by a stateless hash. */
-  private long backoffMicros(int place) {
-    long bound = Math.min(MAX_BACKOFF_MICROS, 500L * place);
-    long h = ticker.nanos() ^ ((long) nodeId.hashCode() << 32) ^ place;
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    return Math.floorMod(h, bound);
-  }
-
-  private static boolean sameVersion(@Nullable StoredRecord held, @Nullable VectorClock expected) {
-    return held == null ? expected == null : expected != null && held.clock().equals(expected);
-  }
-
-  private @Nullable StoredRecord versionOf(Bytes key, @Nullable StoredRecord seen, ReplicaRequest.Change change) {
-    switch (change.kind()) {
-      case WRITE:
-        return newVersion(key, seen, requireNonNull(change.value()), change.expiresAtMillis(), change.context());
-      case DELETE:
-        if (seen == null || seen.isTombstone()) {
-          return seen;
-        }
-        return newVersion(key, seen, null, StoredRecord.NEVER, null);
-      case RELEASE:
-        return seen;
-      default: // TOUCH: a new version, so that a shorter expiry reaches every replica
-        if (seen == null || seen.isTombstone()) {
-          return seen;
-        }
-        if (seen.hasSiblings()) {
-          return seen.withExpiry(change.expiresAtMillis());
-        }
-        return newVersion(key, seen, seen.soleValue(), change.expiresAtMillis(), null);
-    }
-  }
-
-  private static ReplicaRequest.Change changeOf(Mutation mutation) {
-    if (mutation instanceof Mutation.Write write) {
-      return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.WRITE, write.value(), write.expiresAtMillis(), write.context());
-    }
-    if (mutation instanceof Mutation.Touch touch) {
-      return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.TOUCH, null, touch.expiresAtMillis(), null);
-    }
-    return new ReplicaRequest.Change(ReplicaRequest.Change.Kind.DELETE, null, StoredRecord.NEVER, null);
+    return commits.commit(commit);
   }
 
   /** The record that {@code mutation}, decided on {@code current}, makes of {@code key}. */
   @Nullable StoredRecord version(Bytes key, @Nullable StoredRecord current, Mutation mutation, boolean onlyReplica) {
-    if (mutation instanceof Mutation.Keep) {
-      return current;
-    }
-    if (mutation instanceof Mutation.Touch touch) {
-      return current == null ? null : current.withExpiry(touch.expiresAtMillis());
-    }
-    if (mutation instanceof Mutation.Delete) {
-      if (current == null) {
-        return null;
-      }
-      if (onlyReplica) {
-        // The key's only replica: no other copy can bring the key back, so no tombstone is needed.
-        return null;
-      }
-      return newVersion(key, current, null, StoredRecord.NEVER, null);
-    }
-    Mutation.Write write = (Mutation.Write) mutation;
-    return newVersion(key, current, requireNonNull(write.value(), "value"), write.expiresAtMillis(), write.context());
-  }
-
-  private StoredRecord newVersion(Bytes key, @Nullable StoredRecord current, @Nullable Bytes value, long expiresAtMillis,
-      @Nullable VectorClock writeContext) {
-    // A plain write descends everything this coordinator has seen of the key; a write with a
-    // context only what that context covers.
-    VectorClock context = writeContext != null ? writeContext : current == null ? VectorClock.EMPTY : current.clock();
-    // One clock read per write: the clock entry's stamp is the wall-time part of the HLC timestamp,
-    // which need only order the versions of this key (nowAfter: no write to shared state).
-    long timestamp = hlc.nowAfter(current == null ? Long.MIN_VALUE : current.timestamp());
-    StoredRecord next = StoredRecord.write(current, context, nodeId, timestamp, value, expiresAtMillis,
-        HybridLogicalClock.millisOf(timestamp));
-    if (next.hasSiblings() && next.siblings().size() > settings.maxSiblings()) {
-      throw new LimitExceededException(String.format(
-          "cache '%s': a write to key %s would keep %d sibling values, past the bound maxSiblings = %d",
-          settings.name(), key, next.siblings().size(), settings.maxSiblings()),
-          "maxSiblings", next.siblings().size(), settings.maxSiblings());
-    }
-    if (next.clock().size() > settings.maxClockEntries()) {
-      next = StoredRecord.of(next.clock().prune(settings.maxClockEntries()), next.siblings(), next.expiresAtMillis());
-    }
-    return next;
+    return commits.version(key, current, mutation, onlyReplica);
   }
 
   // ---- the replica side and the transport, for the rounds and the node ----
@@ -671,10 +468,8 @@ public final class Coordinator {
 
   // ---- placement ----
 
-  /** A key's replicas now, and the live ones among them, in preference order. */
-  private record Placement(List<String> replicas, List<String> live, boolean local) {}
-
-  private Placement place(Bytes key) {
+  /** {@code key}'s replicas on the ring now, and the live ones among them ({@link Placement}). */
+  Placement place(Bytes key) {
     RingSnapshot snapshot = cluster.ring();
     if (snapshot.isSingleMember()) {
       List<String> members = snapshot.members();
@@ -683,7 +478,7 @@ public final class Coordinator {
             + ", not this node " + nodeId);
       }
       Placement solo = soloPlacement;
-      if (solo == null || solo.replicas != members) {
+      if (solo == null || solo.replicas() != members) {
         solo = new Placement(members, members, true);
         soloPlacement = solo; // racy but benign: placements are immutable
       }
@@ -713,17 +508,17 @@ public final class Coordinator {
   }
 
   /** Fails at once when fewer live replicas than {@code quorum} serve the key. */
-  private void requireLive(Placement placement, int quorum, String what) {
-    if (placement.live.size() < quorum) {
-      List<String> down = new ArrayList<>(placement.replicas);
-      down.removeAll(placement.live);
+  void requireLive(Placement placement, int quorum, String what) {
+    if (placement.live().size() < quorum) {
+      List<String> down = new ArrayList<>(placement.replicas());
+      down.removeAll(placement.live());
       String why = down.isEmpty()
-          ? String.format("the key has %d replicas %s on a ring of %d members", placement.replicas.size(), placement.replicas,
+          ? String.format("the key has %d replicas %s on a ring of %d members", placement.replicas().size(), placement.replicas(),
               cluster.ring().members().size())
-          : String.format("%d of the key's %d replicas %s are alive (down: %s)", placement.live.size(), placement.replicas.size(),
-              placement.replicas, down);
+          : String.format("%d of the key's %d replicas %s are alive (down: %s)", placement.live().size(),
+              placement.replicas().size(), placement.replicas(), down);
       throw new QuorumNotReachedException(String.format("cache '%s': %s = %d not reachable: %s", settings.name(), what, quorum,
-          why), quorum, placement.live.size());
+          why), quorum, placement.live().size());
     }
   }
 
@@ -735,7 +530,8 @@ public final class Coordinator {
     }
   }
 
-  private long updateDeadlineMillis() {
+  /** The longest a caller waits for an update: every attempt's read and commit, each at its timeout. */
+  long updateDeadlineMillis() {
     return (settings.readTimeout().toMillis() + 2 * settings.writeTimeout().toMillis()) * (MAX_ATTEMPTS + 1L);
   }
 
@@ -745,134 +541,33 @@ public final class Coordinator {
 
   // ---- many keys at once ----
 
-  /** How many keys of a bulk operation are in flight at once. */
-  static final int BULK_WINDOW = 256;
-
   /**
    * The records of {@code keys} (as {@link #read(Bytes)} each), read all at once: on a replicated
-   * keyspace every key's quorum read is in flight together (at most {@value #BULK_WINDOW} at a
-   * time), so a bulk read costs about one round trip, not one per key. Each window's requests
-   * are sent inside one cork of the transport: one message per node, not one per key.
+   * keyspace every key's quorum read is in flight together (at most
+   * {@value BulkOperations#BULK_WINDOW} at a time), so a bulk read costs about one round trip, not
+   * one per key. Each window's requests are sent inside one cork of the transport: one message per
+   * node, not one per key.
    *
    * @return per key, in order: its record, {@code null}, or the {@link RuntimeException} its read
    *     failed with (the others still complete)
    */
   public List<@Nullable Object> readAll(List<Bytes> keys) {
-    return bulk(keys, (i, placement, results) -> {
-      if (placement.local) {
-        if (settings.readQuorum() > 1) {
-          requireLive(placement, settings.readQuorum(), "readQuorum R");
-        }
-        results.set(i, local.get(keys.get(i)));
-        return null;
-      }
-      return readRound(keys.get(i), settings.readQuorum(), false, placement);
-    }, null, settings.readTimeout().toMillis());
+    return bulk.readAll(keys);
   }
 
   /**
    * Runs {@code operations.get(i)} on {@code keys.get(i)} for every i (as {@link #update(Bytes,
-   * KeyOperation)} each), all at once on a replicated keyspace (at most {@value #BULK_WINDOW} in
-   * flight). The operations' decisions run on the calling thread, one at a time, so operations may
-   * share unsynchronised state (an event batch). Each window's reads, and the commits of the
-   * decisions the caller makes together, go out inside corks of the transport: one message per
-   * node at a time, not one per key.
+   * KeyOperation)} each), all at once on a replicated keyspace (at most
+   * {@value BulkOperations#BULK_WINDOW} in flight). The operations' decisions run on the calling
+   * thread, one at a time, so operations may share unsynchronised state (an event batch). Each
+   * window's reads, and the commits of the decisions the caller makes together, go out inside corks
+   * of the transport: one message per node at a time, not one per key.
    *
    * @return per key, in order: the record now stored, {@code null}, or the {@link RuntimeException}
    *     its update failed with (the others still complete)
    */
   public List<@Nullable Object> updateAll(List<Bytes> keys, List<? extends KeyOperation> operations) {
-    CallerThread caller = new CallerThread(transport);
-    return bulk(keys, (i, placement, results) -> {
-      if (placement.local) {
-        results.set(i, update(keys.get(i), operations.get(i)));
-        return null;
-      }
-      return updateRound(keys.get(i), operations.get(i), settings.writeQuorum(), settings.readQuorum(), placement,
-          caller.executor());
-    }, caller, updateDeadlineMillis());
-  }
-
-  /** How a bulk operation starts one key's part. */
-  private interface BulkStart {
-    /**
-     * Starts key {@code i}'s part: returns its round, or sets its outcome in {@code results} at
-     * once and returns {@code null} (a key served by this node alone).
-     */
-    @Nullable CompletableFuture<@Nullable StoredRecord> start(int i, Placement placement, List<@Nullable Object> results);
-  }
-
-  /**
-   * Starts every key's part, at most {@value #BULK_WINDOW} in flight, each window's requests sent
-   * inside one cork of the transport, and collects the outcomes (a key whose start throws fails
-   * alone).
-   */
-  private List<@Nullable Object> bulk(List<Bytes> keys, BulkStart start, @Nullable CallerThread caller, long timeoutMillis) {
-    List<@Nullable Object> results = new ArrayList<>(keys.size());
-    List<CompletableFuture<@Nullable StoredRecord>> pending = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
-    List<Integer> pendingIndexes = new ArrayList<>(Math.min(keys.size(), BULK_WINDOW));
-    ReplicaTransport.Cork cork = cork();
-    try {
-      for (int i = 0; i < keys.size(); i++) {
-        results.add(null);
-        try {
-          CompletableFuture<@Nullable StoredRecord> round = start.start(i, place(keys.get(i)), results);
-          if (round != null) {
-            pending.add(round);
-            pendingIndexes.add(i);
-          }
-        } catch (RuntimeException e) {
-          results.set(i, e);
-        }
-        if (pending.size() == BULK_WINDOW) {
-          cork.close(); // the window goes out before this thread waits for it
-          collect(pending, pendingIndexes, results, caller, timeoutMillis);
-          cork = cork();
-        }
-      }
-    } finally {
-      cork.close();
-    }
-    collect(pending, pendingIndexes, results, caller, timeoutMillis);
-    return results;
-  }
-
-  /** A cork of the transport (one that holds nothing without a transport). */
-  private ReplicaTransport.Cork cork() {
-    ReplicaTransport t = transport;
-    return t == null ? ReplicaTransport.Cork.NONE : t.cork();
-  }
-
-  /** Waits for {@code pending} (running handed steps on this thread), moving outcomes into {@code results}. */
-  private void collect(List<CompletableFuture<@Nullable StoredRecord>> pending, List<Integer> indexes,
-      List<@Nullable Object> results, @Nullable CallerThread caller, long timeoutMillis) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
-    try {
-      (caller == null ? new CallerThread(transport) : caller).await(all.handle((v, e) -> null), ticker, 2 * timeoutMillis,
-          "a bulk operation of cache '" + settings.name() + "'");
-    } catch (RuntimeException e) {
-      for (int j = 0; j < pending.size(); j++) {
-        if (!pending.get(j).isDone()) {
-          results.set(indexes.get(j), e);
-        }
-      }
-    }
-    for (int j = 0; j < pending.size(); j++) {
-      CompletableFuture<@Nullable StoredRecord> f = pending.get(j);
-      if (!f.isDone()) {
-        continue;
-      }
-      try {
-        results.set(indexes.get(j), f.join());
-      } catch (CompletionException e) {
-        results.set(indexes.get(j), e.getCause() instanceof RuntimeException r ? r : new RingstoreException(String.valueOf(e.getCause()), e.getCause()));
-      }
-    }
-    pending.clear();
-    indexes.clear();
+    return bulk.updateAll(keys, operations);
   }
 
   // ---- the whole keyspace ----
@@ -882,8 +577,7 @@ public final class Coordinator {
    * ({@link ClusterScan}); on a node alone, over its own records.
    */
   public Iterator<EngineEntry> scan() {
-    List<String> others = otherLiveMembers();
-    return others.isEmpty() ? local.engine().iterator() : new ClusterScan(this, others);
+    return wholeKeyspace.scan();
   }
 
   /**
@@ -895,20 +589,17 @@ public final class Coordinator {
    * @throws QuorumNotReachedException naming the nodes that did not confirm within the write timeout
    */
   public void clear() {
-    long timestamp = hlc.now();
-    local.clear(timestamp);
-    everyOtherNode(new ReplicaRequest.Clear(settings.name(), timestamp), "clear");
+    wholeKeyspace.clear();
   }
 
   /** Removes every record of the keyspace on this node only. */
   public void clearLocal() {
-    local.clear(hlc.now());
+    wholeKeyspace.clearLocal();
   }
 
   /** This node's part of a clear made at {@code timestamp} by another node. */
   public void clearLocal(long timestamp) {
-    hlc.observe(timestamp); // versions this node makes from now on are after the clear
-    local.clear(timestamp);
+    wholeKeyspace.clearLocal(timestamp);
   }
 
   /**
@@ -916,47 +607,7 @@ public final class Coordinator {
    * at most the write timeout; nodes that do not confirm are named in the exception.
    */
   public void dropElsewhere() {
-    everyOtherNode(new ReplicaRequest.Drop(settings.name()), "destroy");
-  }
-
-  private void everyOtherNode(ReplicaRequest request, String what) {
-    List<String> others = otherLiveMembers();
-    if (others.isEmpty()) {
-      return;
-    }
-    long timeout = settings.writeTimeout().toMillis();
-    List<CompletableFuture<String>> answers = new ArrayList<>(others.size());
-    for (String node : others) {
-      answers.add(request(node, request, timeout).handle((reply, failure) -> failure != null ? describe(node, failure)
-          : reply instanceof ReplicaReply.Ack || reply instanceof ReplicaReply.UnknownKeyspace ? "" : node + ": " + describe(reply))
-          .toCompletableFuture());
-    }
-    await(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)), timeout, "a " + what);
-    List<String> failures = new ArrayList<>();
-    for (CompletableFuture<String> answer : answers) {
-      String failure = answer.join();
-      if (!failure.isEmpty()) {
-        failures.add(failure);
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new QuorumNotReachedException(String.format("cache '%s': %s reached %d of %d nodes (%s)", settings.name(), what,
-          others.size() + 1 - failures.size(), others.size() + 1, String.join("; ", failures)), others.size() + 1,
-          others.size() + 1 - failures.size());
-    }
-  }
-
-  private List<String> otherLiveMembers() {
-    if (transport == null) {
-      return List.of();
-    }
-    List<String> others = new ArrayList<>();
-    for (String member : cluster.ring().members()) {
-      if (!member.equals(nodeId) && cluster.isAlive(member)) {
-        others.add(member);
-      }
-    }
-    return others;
+    wholeKeyspace.dropElsewhere();
   }
 
   // ---- this node's replica ----

@@ -44,7 +44,7 @@ class ReplicatedCacheRegressionTest {
   }
 
   /**
-   * Coordinator.commit queues an update whose conditional commit conflicts (Turn, TURN_NANOS =
+   * PrimaryCommits.commit queues an update whose conditional commit conflicts (Turn, TURN_NANOS =
    * 100 ms), and only the queue's head may then commit the key. An update that, after its conflict,
    * decides again and finds nothing to change (Mutation.KEEP: a losing putIfAbsent, a replace or
    * remove(k, v) whose old value no longer matches) returns from Coordinator.attempt without going
