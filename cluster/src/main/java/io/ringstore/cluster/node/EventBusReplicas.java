@@ -365,7 +365,11 @@ final class EventBusReplicas implements ReplicaTransport {
           });
       return;
     }
-    endpoint.handle(request).whenComplete((reply, failure) -> answer(message, failure != null ? error(failure) : reply));
+    // what the request sends on (a primary's copies of a commit to the other replicas) waits in a cork
+    // until the reply is written, if the reply is known at once (the write's quorum met without them)
+    try (Cork sends = cork()) {
+      endpoint.handle(request).whenComplete((reply, failure) -> answer(message, failure != null ? error(failure) : reply));
+    }
   }
 
   private void onBatch(Message<Buffer> message, ReplicaRequest.Batch batch) {
