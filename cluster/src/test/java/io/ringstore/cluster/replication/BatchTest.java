@@ -149,8 +149,11 @@ class BatchTest {
     // requests, in a handful of frames on each link
     assertThat(updateFrames.stream().mapToInt(Frame::requests).sum()).isGreaterThan(count);
     // the reads: one batch per window and node; the commits: as many batches as the caller's thread takes turns
-    // running the decisions that the batched read replies hand it (7 or 8 a link here), far fewer than the keys
-    assertThat(updates.values()).allSatisfy(counts -> assertThat(counts[0]).as(describe(updates)).isLessThanOrEqualTo(count / 10));
+    // running the decisions that the batched read replies hand it (7 to 30 a link, with the machine's load), far
+    // fewer than the requests they carry (one frame a request without batching)
+    assertThat(updates.values()).allSatisfy(counts -> assertThat(counts[0]).as(describe(updates))
+        .isLessThanOrEqualTo(Math.max(2, counts[1] / 4)));
+    assertThat(updateFrames).as(describe(updates)).hasSizeLessThanOrEqualTo(count / 3);
     assertThat(readFrames.stream().mapToInt(Frame::requests).sum()).isGreaterThanOrEqualTo(count);
     assertThat(reads.values()).allSatisfy(counts -> assertThat(counts[0]).as(describe(reads)).isLessThanOrEqualTo(4));
   }
