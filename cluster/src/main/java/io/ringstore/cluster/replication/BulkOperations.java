@@ -64,7 +64,7 @@ final class BulkOperations {
    * makes it, a window at a time, the decisions on the calling thread.
    */
   List<@Nullable Object> updateAll(List<Bytes> keys, List<? extends KeyOperation> operations) {
-    CallerThread caller = new CallerThread(transport);
+    CallerThread caller = CallerThread.grouping(transport);
     return bulk(keys, (i, placement, results) -> {
       if (placement.local()) {
         results.set(i, coordinator.update(keys.get(i), operations.get(i)));

@@ -15,12 +15,13 @@ import org.jspecify.annotations.Nullable;
  * them as they come until the operation's outcome is known. A JCache caller's entry processor,
  * writer or expiry policy thus runs on the caller's thread, never on a transport thread.
  *
- * <p>Given a {@link ReplicaTransport}, the caller runs each step it takes together with every step
- * already waiting inside one {@link ReplicaTransport#cork() cork}: the requests those steps send
- * (the commits of a bulk update's decisions, made as its reads come back) go out grouped per node;
- * and before it waits, it sends what the thread holds corked ({@link ReplicaTransport#sendCorked()}),
- * so that a wait inside a cork (a synchronous operation made by a step) does not wait for requests
- * that are never sent.
+ * <p>Given a {@link ReplicaTransport}, the caller sends what the thread holds corked before it
+ * waits ({@link ReplicaTransport#sendCorked()}), so that a wait inside a cork (a synchronous
+ * operation made by a step of a bulk update) does not wait for requests that are never sent. A
+ * {@link #grouping} caller also runs each step it takes together with every step already waiting
+ * inside one {@link ReplicaTransport#cork() cork}: the requests those steps send (the commits of a
+ * bulk update's decisions, made as its reads come back) go out grouped per node. A single-key
+ * operation sends one request at a time and has nothing to group.
  *
  * <p>Thread-safety: {@link #executor()} may be used from any thread; {@link #await} by the one
  * thread that made this object.
@@ -33,15 +34,21 @@ final class CallerThread {
   private final LinkedBlockingQueue<Runnable> steps = new LinkedBlockingQueue<>();
   private final Executor executor = steps::add;
   private final @Nullable ReplicaTransport transport;
+  private final boolean groupSteps;
 
-  /** A caller whose steps send as they run. */
-  CallerThread() {
-    this(null);
+  /** A caller whose steps send as they run; it sends what the thread holds corked on {@code transport} before it waits. */
+  CallerThread(@Nullable ReplicaTransport transport) {
+    this(transport, false);
   }
 
-  /** A caller that runs the steps waiting at once inside one cork of {@code transport} (if not null). */
-  CallerThread(@Nullable ReplicaTransport transport) {
+  private CallerThread(@Nullable ReplicaTransport transport, boolean groupSteps) {
     this.transport = transport;
+    this.groupSteps = groupSteps;
+  }
+
+  /** A caller that also runs the steps waiting at once inside one cork of {@code transport} (if not null). */
+  static CallerThread grouping(@Nullable ReplicaTransport transport) {
+    return new CallerThread(transport, true);
   }
 
   /** Where the operation hands its steps. */
@@ -76,7 +83,7 @@ final class CallerThread {
         if (step == null) {
           continue;
         }
-        if (t == null) {
+        if (t == null || !groupSteps) {
           step.run();
           continue;
         }
