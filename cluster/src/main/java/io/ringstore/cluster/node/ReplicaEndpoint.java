@@ -21,18 +21,19 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Thread-safety: thread-safe.
  */
-final class ReplicaEndpoint {
+public final class ReplicaEndpoint {
   /** The most records a scan page holds, whatever the request asks. */
   static final int MAX_PAGE_ENTRIES = 1024;
 
-  private final RingstoreNode node;
+  private final ReplicaHost node;
 
-  ReplicaEndpoint(RingstoreNode node) {
+  /** The endpoint of {@code node}'s keyspaces. */
+  public ReplicaEndpoint(ReplicaHost node) {
     this.node = node;
   }
 
   /** Answers {@code request}. */
-  CompletionStage<ReplicaReply> handle(ReplicaRequest request) {
+  public CompletionStage<ReplicaReply> handle(ReplicaRequest request) {
     try {
       if (request instanceof ReplicaRequest.Open open) {
         node.openReplica(open.settings());

@@ -40,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>All state hangs off the node, none is static, so one JVM can run several nodes.
  * <p>Thread-safety: thread-safe.
  */
-public final class RingstoreNode implements AutoCloseable {
+public final class RingstoreNode implements ReplicaHost, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RingstoreNode.class.getName());
 
   /** How long {@link #close} waits for a clustered node to leave. */
@@ -231,6 +231,7 @@ public final class RingstoreNode implements AutoCloseable {
   }
 
   /** This node's id. */
+  @Override
   public String nodeId() {
     return options.nodeId();
   }
@@ -278,7 +279,8 @@ public final class RingstoreNode implements AutoCloseable {
    * Opens keyspace {@code settings.name()} as a replica for the other nodes if it is not open
    * (the replica protocol's {@code Open}); an open keyspace is left as it is.
    */
-  void openReplica(KeyspaceSettings settings) {
+  @Override
+  public void openReplica(KeyspaceSettings settings) {
     checkOpen();
     keyspaces.computeIfAbsent(settings.name(), name -> {
       LOG.log(Level.DEBUG, () -> "node " + nodeId() + " opens keyspace '" + name + "' as a replica");
@@ -297,6 +299,7 @@ public final class RingstoreNode implements AutoCloseable {
   }
 
   /** The open keyspace {@code name}, or {@code null}. */
+  @Override
   public @Nullable Coordinator keyspace(String name) {
     Keyspace keyspace = keyspaces.get(name);
     return keyspace == null ? null : keyspace.coordinator();
@@ -351,7 +354,8 @@ public final class RingstoreNode implements AutoCloseable {
    * Another node destroyed the cache: drop this node's replica of it, or only its records if a
    * cache on this node still serves it.
    */
-  void dropReplica(String name) {
+  @Override
+  public void dropReplica(String name) {
     Keyspace keyspace = keyspaces.get(name);
     if (keyspace == null) {
       return;
