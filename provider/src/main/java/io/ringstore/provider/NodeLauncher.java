@@ -1,5 +1,6 @@
 package io.ringstore.provider;
 
+import io.ringstore.cluster.handoff.HandoffSettings;
 import io.ringstore.cluster.node.NodeOptions;
 import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.cluster.vertx.ClusterManagerSettings;
@@ -38,9 +39,10 @@ final class NodeLauncher {
   /**
    * The prefixes of node settings: a manager property under one of them is a node setting
    * ({@code ringstore.node.*}, {@code ringstore.cluster.*}, {@code ringstore.gossip.*},
-   * {@code ringstore.bus.*}; docs/configuration.md lists them).
+   * {@code ringstore.bus.*}, {@code ringstore.handoff.*}; docs/configuration.md lists them).
    */
-  static final List<String> NODE_PREFIXES = List.of("ringstore.node.", "ringstore.cluster.", "ringstore.gossip.", "ringstore.bus.");
+  static final List<String> NODE_PREFIXES = List.of("ringstore.node.", "ringstore.cluster.", "ringstore.gossip.", "ringstore.bus.",
+      HandoffSettings.PREFIX);
 
   private NodeLauncher() {}
 
@@ -73,6 +75,7 @@ final class NodeLauncher {
         throw new IllegalArgumentException(NODE_WEIGHT + " = " + weight.trim() + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT, e);
       }
     }
+    options = options.withHandoff(HandoffSettings.from(settings));
     if (settings.getProperty(CLUSTER_PORT) == null && settings.getProperty(CLUSTER_SEEDS) == null) {
       return RingstoreNode.embedded(options);
     }

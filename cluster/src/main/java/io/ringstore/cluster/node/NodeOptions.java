@@ -2,6 +2,7 @@ package io.ringstore.cluster.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ringstore.cluster.handoff.HandoffSettings;
 import io.ringstore.cluster.membership.NodeId;
 import io.ringstore.spi.env.Env;
 import java.lang.ref.WeakReference;
@@ -32,6 +33,7 @@ public final class NodeOptions {
   private final int vnodes;
   private final int weight;
   private final WeakReference<ClassLoader> classLoader;
+  private final HandoffSettings handoff;
 
   /**
    * @param nodeId this node's id, unique in its cluster: the actor of the versions it coordinates
@@ -41,11 +43,14 @@ public final class NodeOptions {
    * @param classLoader where storage engine factories are looked up (held weakly)
    */
   public NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassLoader classLoader) {
-    this(nodeId, env, vnodes, weight, new WeakReference<>(requireNonNull(classLoader, "classLoader")));
+    this(nodeId, env, vnodes, weight, new WeakReference<>(requireNonNull(classLoader, "classLoader")),
+        HandoffSettings.defaults());
   }
 
-  private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader) {
+  private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader,
+      HandoffSettings handoff) {
     requireNonNull(nodeId, "nodeId");
+    requireNonNull(handoff, "handoff");
     requireNonNull(env, "env");
     NodeId.of(nodeId); // the id gossip carries: 1 to NodeId.MAX_UTF8_BYTES, no control characters
     if (vnodes < 1 || vnodes > 4096) {
@@ -59,6 +64,7 @@ public final class NodeOptions {
     this.vnodes = vnodes;
     this.weight = weight;
     this.classLoader = classLoader;
+    this.handoff = handoff;
   }
 
   /** An embedded node with a generated id, the system environment and default ring settings. */
@@ -69,17 +75,22 @@ public final class NodeOptions {
 
   /** These options with another environment. */
   public NodeOptions withEnv(Env newEnv) {
-    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader);
+    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader, handoff);
   }
 
   /** These options with another node id. */
   public NodeOptions withNodeId(String newNodeId) {
-    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader);
+    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader, handoff);
   }
 
   /** These options with another capacity weight. */
   public NodeOptions withWeight(int newWeight) {
-    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader);
+    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader, handoff);
+  }
+
+  /** These options with other hinted-handoff settings ({@code ringstore.handoff.*}). */
+  public NodeOptions withHandoff(HandoffSettings newHandoff) {
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, newHandoff);
   }
 
   /** This node's id. */
@@ -95,6 +106,11 @@ public final class NodeOptions {
   /** Tokens per unit of capacity weight. */
   public int vnodes() {
     return vnodes;
+  }
+
+  /** How this node keeps and hands off hints. */
+  public HandoffSettings handoff() {
+    return handoff;
   }
 
   /** This node's capacity weight. */

@@ -1,10 +1,16 @@
 package io.ringstore.cluster.node;
 
+import io.ringstore.cluster.handoff.HandoffStats;
+import io.ringstore.cluster.handoff.HintBudget;
+import io.ringstore.cluster.handoff.HintReplay;
+import io.ringstore.cluster.handoff.KeyspaceHints;
 import io.ringstore.cluster.replication.Coordinator;
+import io.ringstore.cluster.replication.Hints;
 import io.ringstore.cluster.replication.HybridLogicalClock;
 import io.ringstore.cluster.replication.Replica;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.spi.EngineSettings;
+import io.ringstore.spi.EvictionPolicy;
 import io.ringstore.spi.RemovalListener;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StorageEngineFactory;
@@ -18,7 +24,11 @@ import io.ringstore.cluster.vertx.RingstoreClusterManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.spi.cluster.ClusterManager;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,6 +65,9 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
   private final NodeCluster cluster;
   private final @Nullable EventBusReplicas transport;
 
+  private final HintBudget hintBudget;
+  private final @Nullable HintReplay hintReplay;
+
   private final Map<String, Keyspace> keyspaces = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -62,7 +75,23 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
    * One open keyspace: its coordinator, the removal listener its engine was opened with, and
    * whether a cache on this node serves it (else it is only a replica for the other nodes).
    */
-  private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served) {}
+  private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served, @Nullable KeyspaceHints hints) {
+
+    Keyspace served(boolean nowServed) {
+      return new Keyspace(coordinator, removals, nowServed, hints);
+    }
+
+    /** Closes the engine and the hints' engine. */
+    void close() {
+      try {
+        coordinator.closeEngine();
+      } finally {
+        if (hints != null) {
+          hints.close();
+        }
+      }
+    }
+  }
 
   private RingstoreNode(NodeOptions options, @Nullable Vertx vertx, @Nullable Membership membership, int maxFrameBytes,
       int maxInFlight) {
@@ -73,6 +102,9 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     this.cluster = membership == null ? NodeCluster.alone(options) : NodeCluster.of(options, membership);
     this.transport = vertx == null ? null
         : new EventBusReplicas(vertx, this, maxFrameBytes, maxInFlight);
+    this.hintBudget = new HintBudget(options.handoff().maxBytes());
+    this.hintReplay = vertx == null || !options.handoff().enabled() ? null
+        : new HintReplay(options.nodeId(), options.handoff(), cluster, options.env(), this::hintSources);
   }
 
   /** Starts a single node that is a cluster of its own. */
@@ -147,6 +179,9 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       throw new IllegalStateException("node " + options.nodeId() + " was interrupted while starting its replica service", e);
     }
     node.awaitMembers(manager, joinTimeout);
+    if (node.hintReplay != null) {
+      node.hintReplay.start();
+    }
     LOG.log(Level.INFO, () -> "Ringstore node " + options.nodeId() + " joined its cluster as Vert.x node "
         + manager.getNodeId() + " (" + manager.getNodes().size() + " members)");
     return node;
@@ -269,7 +304,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       }
       if (existing != null) {
         existing.removals().switchTo(settings.removalListener());
-        return new Keyspace(existing.coordinator().withSettings(settings), existing.removals(), true);
+        return new Keyspace(existing.coordinator().withSettings(settings), existing.removals(), true, existing.hints());
       }
       return newKeyspace(settings, true);
     }).coordinator();
@@ -294,8 +329,63 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     EngineSettings engineSettings = new EngineSettings(settings.name(), settings.maxEntries(), settings.maxBytes(),
         settings.evictionPolicy(), options.env(), removals, settings.engineOptions());
     StorageEngine engine = factory.open(engineSettings);
-    Coordinator coordinator = new Coordinator(settings, new Replica(engine), cluster, transport, hlc, options.env());
-    return new Keyspace(coordinator, removals, served);
+    KeyspaceHints hints;
+    try {
+      hints = isClustered() && options.handoff().enabled()
+          ? KeyspaceHints.open(settings.name(), listener -> openHintEngine(settings, factory, listener), hintBudget,
+              options.handoff(), options.env().clock())
+          : null;
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+    Coordinator coordinator = new Coordinator(settings, new Replica(engine), cluster, transport, hlc, options.env(),
+        hints == null ? Hints.NONE : hints);
+    return new Keyspace(coordinator, removals, served, hints);
+  }
+
+  /**
+   * The engine of a keyspace's hints: the memory engine, or for a keyspace whose engine keeps its
+   * files in a directory (a persistent one), the same engine in the directory beside it named
+   * {@code <directory>.hints}, so that hints go through its log and survive a restart.
+   */
+  private StorageEngine openHintEngine(KeyspaceSettings settings, StorageEngineFactory keyspaceEngine, RemovalListener listener) {
+    String directory = settings.engineOptions().get(HINT_DIRECTORY_OPTION);
+    String name = settings.name() + " (hints)";
+    if (directory == null || directory.isBlank()) {
+      return StorageEngineFactory.named("memory", options.classLoader()).open(new EngineSettings(name, EngineSettings.UNBOUNDED,
+          EngineSettings.UNBOUNDED, EvictionPolicy.LRU, options.env(), listener, Map.of()));
+    }
+    Map<String, String> engineOptions = new HashMap<>(settings.engineOptions());
+    Path dir = Path.of(directory);
+    engineOptions.put(HINT_DIRECTORY_OPTION, dir.resolveSibling(dir.getFileName() + ".hints").toString());
+    return keyspaceEngine.open(new EngineSettings(name, EngineSettings.UNBOUNDED, EngineSettings.UNBOUNDED, EvictionPolicy.LRU,
+        options.env(), listener, engineOptions));
+  }
+
+  /** The engine option naming a persistent engine's directory. */
+  private static final String HINT_DIRECTORY_OPTION = "directory";
+
+  /** The keyspaces with hints, for the replay. */
+  private List<HintReplay.Source> hintSources() {
+    List<HintReplay.Source> sources = new ArrayList<>();
+    for (Keyspace keyspace : keyspaces.values()) {
+      if (keyspace.hints() != null) {
+        sources.add(new HintReplay.Source(keyspace.coordinator(), keyspace.hints()));
+      }
+    }
+    return sources;
+  }
+
+  /** The node's hint counters (all keyspaces): kept, bytes, handed off, not kept, expired. */
+  public HandoffStats handoffStats() {
+    return hintBudget.stats();
+  }
+
+  /** The hints keyspace {@code name}'s primary keeps on this node, or {@code null} (not open, or no hinted handoff). */
+  public @Nullable KeyspaceHints hints(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    return keyspace == null ? null : keyspace.hints();
   }
 
   /** The open keyspace {@code name}, or {@code null}. */
@@ -321,13 +411,13 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     if (isClustered() && !closed) {
       keyspaces.computeIfPresent(name, (n, keyspace) -> {
         keyspace.removals().switchTo(RemovalListener.NONE);
-        return new Keyspace(keyspace.coordinator(), keyspace.removals(), false);
+        return keyspace.served(false);
       });
       return;
     }
     Keyspace keyspace = keyspaces.remove(name);
     if (keyspace != null) {
-      keyspace.coordinator().closeEngine();
+      keyspace.close();
     }
   }
 
@@ -344,8 +434,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       try {
         keyspace.coordinator().dropElsewhere();
       } finally {
-        keyspace.coordinator().clearLocal();
-        keyspace.coordinator().closeEngine();
+        dropLocal(keyspace);
       }
     }
   }
@@ -362,9 +451,23 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     }
     if (keyspace.served()) {
       keyspace.coordinator().clearLocal();
+      if (keyspace.hints() != null) {
+        keyspace.hints().clear();
+      }
     } else if (keyspaces.remove(name, keyspace)) {
+      dropLocal(keyspace);
+    }
+  }
+
+  /** Drops a keyspace removed from the map: its records and hints, then closes its engines. */
+  private static void dropLocal(Keyspace keyspace) {
+    try {
       keyspace.coordinator().clearLocal();
-      keyspace.coordinator().closeEngine();
+      if (keyspace.hints() != null) {
+        keyspace.hints().clear();
+      }
+    } finally {
+      keyspace.close();
     }
   }
 
@@ -378,6 +481,9 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    if (hintReplay != null) {
+      hintReplay.close();
+    }
     EventBusReplicas t = transport;
     if (t != null) {
       try {
@@ -392,7 +498,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     for (String name : keyspaces.keySet()) {
       Keyspace keyspace = keyspaces.remove(name);
       if (keyspace != null) {
-        keyspace.coordinator().closeEngine();
+        keyspace.close();
       }
     }
     Vertx v = vertx;

@@ -89,13 +89,29 @@ public final class Coordinator {
   private final PrimaryCommits commits;
   private final BulkOperations bulk;
   private final WholeKeyspace wholeKeyspace;
+  // where this node, as a key's primary, keeps the versions a replica missed
+  private final Hints hints;
 
   /**
+   * A coordinator without hinted handoff ({@link Hints#NONE}).
+   *
    * @param transport how to reach other nodes, or {@code null} for a node without a network (then
    *     only keys whose one replica is this node are served)
    */
   public Coordinator(KeyspaceSettings settings, Replica local, ClusterView cluster, @Nullable ReplicaTransport transport,
       HybridLogicalClock hlc, Env env) {
+    this(settings, local, cluster, transport, hlc, env, Hints.NONE);
+  }
+
+  /**
+   * @param transport how to reach other nodes, or {@code null} for a node without a network (then
+   *     only keys whose one replica is this node are served)
+   * @param hints where this node, as a key's primary, keeps the versions that replicas judged down
+   *     or slow to answer missed
+   */
+  public Coordinator(KeyspaceSettings settings, Replica local, ClusterView cluster, @Nullable ReplicaTransport transport,
+      HybridLogicalClock hlc, Env env, Hints hints) {
+    this.hints = requireNonNull(hints, "hints");
     this.nodeId = cluster.self();
     this.settings = settings;
     this.local = local;
@@ -112,7 +128,7 @@ public final class Coordinator {
 
   /** This coordinator with other settings over the same replica (a cache opened over a replica-only keyspace). */
   public Coordinator withSettings(KeyspaceSettings newSettings) {
-    return new Coordinator(newSettings, local, cluster, transport, hlc, env);
+    return new Coordinator(newSettings, local, cluster, transport, hlc, env, hints);
   }
 
   /** The keyspace's settings. */
@@ -415,6 +431,21 @@ public final class Coordinator {
               ? t.send(node, request, timeoutMillis)
               : CompletableFuture.completedFuture(opened));
     });
+  }
+
+  /**
+   * Sends a version {@code node} missed for it to merge (a hint handed off, a record anti-entropy
+   * found missing): completes with its reply ({@link ReplicaReply.Ack} once merged), exceptionally
+   * if it cannot be reached within the write timeout. A node that lacks the keyspace is given it
+   * first.
+   */
+  public CompletionStage<ReplicaReply> handOff(String node, Bytes key, StoredRecord record) {
+    return request(node, new ReplicaRequest.Merge(settings.name(), key, record), settings.writeTimeout().toMillis());
+  }
+
+  /** Where this node keeps the versions replicas missed (for the rounds). */
+  Hints hints() {
+    return hints;
   }
 
   /** Sends {@code record} to {@code node} to merge (read repair); failures are only logged. */

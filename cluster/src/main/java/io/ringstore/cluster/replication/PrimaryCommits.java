@@ -69,6 +69,7 @@ final class PrimaryCommits {
   /**
    * The primary's part of an update: merge what the coordinator saw, check the condition, make and
    * write the new version, replicate it and wait for W. Never throws: every outcome is a reply.
+   * Replicas judged down, and those that do not acknowledge in time, get the version as a hint.
    *
    * <p>Fairness: a coordinator on this node decides faster than one elsewhere (its read of this
    * replica is a direct call), so on a hot key it could win every time. An update whose
@@ -123,6 +124,9 @@ final class PrimaryCommits {
       return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
     }
     Placement placement = coordinator.place(key);
+    if (placement.live().size() < placement.replicas().size()) {
+      hintDown(key, next, placement);
+    }
     // an origin that holds a live replica writes the answer itself: its copy is not sent, its write is the last acknowledgement
     boolean originWrites = commit.originWrites() && !commit.origin().equals(nodeId) && placement.live().contains(commit.origin());
     List<String> others = new ArrayList<>(placement.live().size());
@@ -140,6 +144,15 @@ final class PrimaryCommits {
             commit.writeQuorum(), acknowledged, placement.live().size(), placement.live(),
             originWrites ? " before the coordinating node " + commit.origin() + " writes its own copy" : "", round.failures()),
             "writeQuorum W", acknowledged, commit.writeQuorum()));
+  }
+
+  /** Keeps {@code record} as a hint for each replica of the key judged down (hinted handoff; never counted toward W). */
+  private void hintDown(Bytes key, StoredRecord record, Placement placement) {
+    for (String node : placement.replicas()) {
+      if (!node.equals(nodeId) && !placement.live().contains(node)) {
+        coordinator.hints().add(node, key, record);
+      }
+    }
   }
 
   /** An update waiting for its turn to commit on a key: its origin, ticket and deadline. */

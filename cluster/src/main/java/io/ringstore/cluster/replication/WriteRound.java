@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
  * The replication of one new version from the key's primary: the primary has written it to its
  * own replica (one acknowledgement); the round sends it to the other live replicas at once and
  * completes with the number of acknowledgements once W are in, or when every replica has answered
- * or failed. The caller decides whether that count meets W.
+ * or failed. The caller decides whether that count meets W. A replica that could not be reached
+ * or did not answer in time gets the version as a hint ({@link Coordinator#hints()}): hinted
+ * handoff brings it later; the hint is not an acknowledgement.
  *
  * <p>Thread-safety: thread-safe; answers arrive on transport threads.
  */
@@ -45,10 +47,14 @@ final class WriteRound {
     for (String node : others) {
       coordinator.request(node, merge, timeout).whenComplete((reply, failure) -> {
         if (failure != null) {
+          coordinator.hints().add(node, key, record);
           round.settle(false, Coordinator.describe(node, failure));
         } else if (reply instanceof ReplicaReply.Ack) {
           round.settle(true, null);
         } else {
+          if (reply instanceof ReplicaReply.Refused refused && refused.reason() == ReplicaReply.Refused.Reason.UNAVAILABLE) {
+            coordinator.hints().add(node, key, record); // closing or not yet serving: it may take the version later
+          }
           round.settle(false, node + ": " + Coordinator.describe(reply));
         }
       });

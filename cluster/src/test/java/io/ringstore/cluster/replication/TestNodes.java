@@ -2,6 +2,7 @@ package io.ringstore.cluster.replication;
 
 import static org.awaitility.Awaitility.await;
 
+import io.ringstore.cluster.handoff.HandoffSettings;
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.node.KeyspaceSettings;
 import io.ringstore.cluster.node.NodeOptions;
@@ -9,6 +10,7 @@ import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.cluster.vertx.ClusterManagerSettings;
 import io.ringstore.cluster.vertx.EventBusSettings;
 import io.ringstore.cluster.vertx.HardenedEventBus;
+import io.ringstore.cluster.vertx.ManagerHooks;
 import io.ringstore.cluster.vertx.RingstoreClusterManager;
 import io.ringstore.spi.EngineSettings;
 import io.ringstore.spi.EvictionPolicy;
@@ -29,7 +31,9 @@ import java.util.Properties;
  */
 final class TestNodes implements AutoCloseable {
   private final List<RingstoreNode> nodes = new ArrayList<>();
+  private final List<RingstoreClusterManager> managers = new ArrayList<>();
   private final int seedPort;
+  private HandoffSettings handoff = HandoffSettings.defaults();
   private final int maxFrameBytes;
   private final int maxInFlight;
 
@@ -46,7 +50,17 @@ final class TestNodes implements AutoCloseable {
 
   /** As {@link #start(String, int)}, with these bounds on every node. */
   static TestNodes start(String prefix, int count, int maxFrameBytes, int maxInFlight) {
+    return start(prefix, count, maxFrameBytes, maxInFlight, HandoffSettings.defaults());
+  }
+
+  /** As {@link #start(String, int)}, with these hinted-handoff settings on every node. */
+  static TestNodes start(String prefix, int count, HandoffSettings handoff) {
+    return start(prefix, count, EventBusSettings.DEFAULT_FRAME_BYTES, RingstoreNode.MAX_IN_FLIGHT_DEFAULT, handoff);
+  }
+
+  private static TestNodes start(String prefix, int count, int maxFrameBytes, int maxInFlight, HandoffSettings handoff) {
     TestNodes cluster = new TestNodes(freePort(), maxFrameBytes, maxInFlight);
+    cluster.handoff = handoff;
     try {
       for (int i = 0; i < count; i++) {
         cluster.add(prefix + "-" + i);
@@ -68,11 +82,19 @@ final class TestNodes implements AutoCloseable {
     p.setProperty("ringstore.gossip.intervalMillis", "100");
     p.setProperty("ringstore.gossip.downAfterMillis", "1500");
     ClusterManagerSettings settings = ClusterManagerSettings.from(p);
-    NodeOptions options = new NodeOptions(id, Env.system(), NodeOptions.DEFAULT_VNODES, 1, TestNodes.class.getClassLoader());
-    RingstoreNode node = RingstoreNode.clustered(options, new RingstoreClusterManager(settings),
+    NodeOptions options = new NodeOptions(id, Env.system(), NodeOptions.DEFAULT_VNODES, 1, TestNodes.class.getClassLoader())
+        .withHandoff(handoff);
+    RingstoreClusterManager manager = new RingstoreClusterManager(settings);
+    RingstoreNode node = RingstoreNode.clustered(options, manager,
         new HardenedEventBus(EventBusSettings.defaults().withMaxFrameBytes(maxFrameBytes)), Duration.ofSeconds(60), maxInFlight);
     nodes.add(node);
+    managers.add(manager);
     return node;
+  }
+
+  /** Makes node {@code index} behave as a paused process ({@code true}: no gossip, deaf) or resumes it. */
+  void pause(int index, boolean paused) {
+    ManagerHooks.pause(managers.get(index), paused);
   }
 
   /** Waits until every node sees {@code count} members alive and the same ring. */

@@ -132,6 +132,11 @@ class ClusteredCacheManagerTest {
     seeds.setProperty("ringstore.cluster.seeds", "nowhere");
     assertThatThrownBy(() -> manager(URI.create("ringstore:lost"), seeds))
         .hasMessageContaining("ringstore.cluster.seeds entry 'nowhere' is not host:port");
+
+    Properties hints = new Properties();
+    hints.setProperty("ringstore.handoff.maxBytes", "12");
+    assertThatThrownBy(() -> manager(URI.create("ringstore:hintless"), hints))
+        .hasMessageContaining("ringstore.handoff.maxBytes = 12 is out of range; need 1024 to");
   }
 
   private static int freePort() {
