@@ -588,7 +588,7 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
   /** The ring view with these quorums (a {@link QuorumView}'s). */
   RingView<K> ringView(int writeQuorum, int readQuorum) {
     checkOpen();
-    return new RingView<>(coordinator.ring(), codec, coordinator.settings().replicationFactor(), writeQuorum, readQuorum);
+    return new RingView<>(coordinator.ring(), coordinator.cluster(), codec, coordinator.settings().replicationFactor(), writeQuorum, readQuorum);
   }
 
   // ---- asynchronous operations: AsyncDelegation, through CacheAsync at the cache's quorums ----

@@ -172,6 +172,9 @@ class ExtendedApiTest {
     RingstoreCache<String, String> cache = cache(new RingstoreConfiguration<String, String>().setReplication(3, 2, 1));
     RingView<String> ring = cache.ringView();
     assertThat(ring.members()).containsExactly(manager.node().nodeId());
+    assertThat(ring.liveMembers()).containsExactly(manager.node().nodeId());
+    assertThat(ring.isAlive(manager.node().nodeId())).isTrue();
+    assertThat(ring.isAlive("elsewhere")).isFalse();
     assertThat(ring.tokenCount()).isPositive();
     assertThat(ring.replicasOf("some key")).containsExactly(manager.node().nodeId());
     assertThat(ring.replicationFactor()).isEqualTo(3);

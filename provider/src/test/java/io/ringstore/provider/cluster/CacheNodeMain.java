@@ -2,6 +2,8 @@ package io.ringstore.provider.cluster;
 
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.node.RingstoreNode;
+import io.ringstore.provider.RingView;
+import io.ringstore.provider.RingstoreCache;
 import io.ringstore.provider.RingstoreCachingProvider;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
 import java.io.BufferedReader;
@@ -23,6 +25,7 @@ import javax.cache.Caching;
  * &lt;id&gt; put &lt;cache&gt; &lt;key&gt; &lt;value&gt;  -&gt;  &lt;id&gt; OK
  * &lt;id&gt; get &lt;cache&gt; &lt;key&gt;          -&gt;  &lt;id&gt; VALUE &lt;value&gt;  or  &lt;id&gt; NULL
  * &lt;id&gt; alive                        -&gt;  &lt;id&gt; ALIVE &lt;members alive&gt; &lt;ring members&gt;
+ * &lt;id&gt; ring &lt;cache&gt;                 -&gt;  &lt;id&gt; RING &lt;members, comma-separated&gt; LIVE &lt;members judged alive&gt;
  * any failure                         -&gt;  &lt;id&gt; ERROR &lt;exception, on one line&gt;
  * </pre>
  * Keys and values hold no spaces. Closes its manager (leaving the cluster) and exits when stdin
@@ -79,7 +82,11 @@ public final class CacheNodeMain {
         long alive = node.membership().view().members().values().stream().filter(Member::alive).count();
         return "ALIVE " + alive + " " + node.ring().members().size();
       }
-      default -> throw new IllegalArgumentException("unknown command '" + words[1] + "'; need put, get or alive");
+      case "ring" -> {
+        RingView<String> view = cache(manager, words[2]).unwrap(RingstoreCache.class).ringView();
+        return "RING " + String.join(",", view.members()) + " LIVE " + String.join(",", view.liveMembers());
+      }
+      default -> throw new IllegalArgumentException("unknown command '" + words[1] + "'; need put, get, alive or ring");
     }
   }
 

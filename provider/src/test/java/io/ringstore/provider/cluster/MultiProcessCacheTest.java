@@ -177,6 +177,12 @@ class MultiProcessCacheTest {
       await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).alias(child + " sees " + second + " down")
           .until(() -> child.ask("alive").startsWith("ALIVE 2 "));
     }
+    // the extended API's ring view: the killed node is still a member (membership changes are deliberate), judged down
+    for (Child child : left) {
+      String ring = child.ask("ring w2r2");
+      assertThat(ring).as("ring view on %s", child).startsWith("RING ").contains(second.id)
+          .endsWith(" LIVE " + String.join(",", new java.util.TreeSet<>(List.of(first.id, third.id))));
+    }
 
     // every write acknowledged before the kill is read on both nodes left
     for (int i = 0; i < 30; i++) {
