@@ -19,4 +19,15 @@ public interface ClusterView {
 
   /** Whether {@code nodeId} is judged alive now ({@code true} for this node itself). */
   boolean isAlive(String nodeId);
+
+  /**
+   * While a membership change streams data (a node joins, leaves or changes weight), the ring on
+   * the other side of it: the ring being moved to while reads still go by {@link #ring()}, the
+   * ring being left once reads have switched; {@link #ring()} itself (the same object) when no
+   * change is under way. A write goes to a key's replicas on both rings and needs W on each, so
+   * that a read on either ring meets it.
+   */
+  default RingSnapshot otherRing() {
+    return ring();
+  }
 }

@@ -290,7 +290,7 @@ public final class Coordinator {
    */
   CompletableFuture<@Nullable StoredRecord> updateRound(Bytes key, KeyOperation operation, int writeQuorum,
       int readQuorum, Placement placement, Executor decisions) {
-    requireLive(placement, writeQuorum, "writeQuorum W");
+    requireWritable(placement, writeQuorum);
     long ticket = tickets.incrementAndGet();
     if (operation.blind()) {
       return attempt(key, operation, ticket, null, false, writeQuorum, placement, decisions, 1);
@@ -324,7 +324,7 @@ public final class Coordinator {
     }
     boolean conditional = !operation.blind();
     // a replica itself, this node writes the primary's answer to its own copy: one acknowledgement the primary need not wait for
-    boolean originWrites = !localPrimary && placement.replicas().contains(nodeId);
+    boolean originWrites = !localPrimary && !placement.moving() && placement.replicas().contains(nodeId);
     ReplicaRequest.Commit commit = new ReplicaRequest.Commit(settings.name(), key, nodeId, ticket, conditional, originWrites,
         seen == null ? null : seen.clock(), localPrimary || sendSeen ? seen : null, PrimaryCommits.changeOf(mutation),
         writeQuorum, settings.writeTimeout().toMillis());
@@ -499,10 +499,14 @@ public final class Coordinator {
 
   // ---- placement ----
 
-  /** {@code key}'s replicas on the ring now, and the live ones among them ({@link Placement}). */
+  /**
+   * {@code key}'s replicas on the ring now, and the live ones among them; while a membership change
+   * moves the key, also its replicas on the other ring ({@link Placement}).
+   */
   Placement place(Bytes key) {
     RingSnapshot snapshot = cluster.ring();
-    if (snapshot.isSingleMember()) {
+    RingSnapshot other = cluster.otherRing();
+    if (snapshot.isSingleMember() && other == snapshot) {
       List<String> members = snapshot.members();
       if (!members.get(0).equals(nodeId)) {
         throw new IllegalStateException("cache '" + settings.name() + "': the ring's only member is " + members.get(0)
@@ -515,27 +519,52 @@ public final class Coordinator {
       }
       return solo;
     }
-    List<String> replicas = snapshot.preferenceList(Tokens.of(key), settings.replicationFactor());
-    if (replicas.size() == 1 && replicas.get(0).equals(nodeId)) {
+    long token = Tokens.of(key);
+    List<String> replicas = snapshot.preferenceList(token, settings.replicationFactor());
+    List<String> others = other == snapshot ? replicas : other.preferenceList(token, settings.replicationFactor());
+    boolean moving = !others.equals(replicas);
+    if (!moving && replicas.size() == 1 && replicas.get(0).equals(nodeId)) {
       return new Placement(replicas, replicas, true);
     }
     if (transport == null) {
       throw new IllegalStateException("cache '" + settings.name() + "': replicas " + replicas + " of a key need the cluster"
           + " transport, which this node does not run; only a single-member ring is served");
     }
-    List<String> live = replicas;
+    if (!moving) {
+      return new Placement(replicas, alive(replicas), false);
+    }
+    return new Placement(replicas, alive(replicas), false, others, alive(others));
+  }
+
+  /** {@code replicas} without those judged down: the same list when none is. */
+  private List<String> alive(List<String> replicas) {
     for (int i = 0; i < replicas.size(); i++) {
       if (!cluster.isAlive(replicas.get(i))) {
-        live = new ArrayList<>(replicas.size());
+        List<String> live = new ArrayList<>(replicas.size());
         for (String node : replicas) {
           if (cluster.isAlive(node)) {
             live.add(node);
           }
         }
-        break;
+        return live;
       }
     }
-    return new Placement(replicas, live, false);
+    return replicas;
+  }
+
+  /**
+   * Fails at once when fewer live replicas than {@code writeQuorum} take the key's writes (on either
+   * ring while a membership change moves the key).
+   */
+  void requireWritable(Placement placement, int writeQuorum) {
+    requireLive(placement, writeQuorum, "writeQuorum W");
+    if (placement.moving() && placement.otherLive().size() < writeQuorum) {
+      List<String> down = new ArrayList<>(placement.others());
+      down.removeAll(placement.otherLive());
+      throw new QuorumNotReachedException(String.format("cache '%s': writeQuorum W = %d not reachable: a membership change"
+          + " moves the key to replicas %s, of which %d are alive (down: %s)", settings.name(), writeQuorum, placement.others(),
+          placement.otherLive().size(), down), writeQuorum, placement.otherLive().size());
+    }
   }
 
   /** Fails at once when fewer live replicas than {@code quorum} serve the key. */

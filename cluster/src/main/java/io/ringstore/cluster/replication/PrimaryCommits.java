@@ -124,32 +124,44 @@ final class PrimaryCommits {
       return CompletableFuture.completedFuture(new ReplicaReply.Committed(null, 1));
     }
     Placement placement = coordinator.place(key);
-    if (placement.live().size() < placement.replicas().size()) {
-      hintDown(key, next, placement);
+    List<String> targets = placement.writeReplicas();
+    List<String> live = placement.writeLive();
+    if (live.size() < targets.size()) {
+      hintDown(key, next, targets, live);
     }
-    // an origin that holds a live replica writes the answer itself: its copy is not sent, its write is the last acknowledgement
-    boolean originWrites = commit.originWrites() && !commit.origin().equals(nodeId) && placement.live().contains(commit.origin());
-    List<String> others = new ArrayList<>(placement.live().size());
-    for (String node : placement.live()) {
-      if (!node.equals(nodeId) && !(originWrites && node.equals(commit.origin()))) {
+    // an origin that holds a live replica writes the answer itself: its copy is not sent, its write is the last
+    // acknowledgement (not while a membership change moves the key: then every copy is sent and counted)
+    boolean originWrites = commit.originWrites() && !placement.moving() && !commit.origin().equals(nodeId)
+        && live.contains(commit.origin());
+    List<String> written = originWrites ? List.of(nodeId, commit.origin()) : List.of(nodeId);
+    List<String> others = new ArrayList<>(live.size());
+    for (String node : live) {
+      if (!written.contains(node)) {
         others.add(node);
       }
     }
-    int quorum = commit.writeQuorum() - (originWrites ? 1 : 0);
-    WriteRound round = WriteRound.start(coordinator, key, next, others, quorum);
-    return round.result.thenApply(acknowledged -> acknowledged >= quorum
-        ? new ReplicaReply.Committed(next, acknowledged)
-        : new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, String.format(
-            "cache '%s': writeQuorum W = %d not reached: %d of %d live replicas %s acknowledged%s (%s)", settings.name(),
-            commit.writeQuorum(), acknowledged, placement.live().size(), placement.live(),
-            originWrites ? " before the coordinating node " + commit.origin() + " writes its own copy" : "", round.failures()),
-            "writeQuorum W", acknowledged, commit.writeQuorum()));
+    int writeQuorum = commit.writeQuorum();
+    WriteRound round = WriteRound.start(coordinator, key, next, written, others, placement, writeQuorum);
+    return round.result.thenApply(acknowledged -> {
+      int count = acknowledged.size() - (originWrites ? 1 : 0);
+      if (placement.meets(writeQuorum, acknowledged)) {
+        return new ReplicaReply.Committed(next, count);
+      }
+      String where = placement.moving()
+          ? String.format("%d of %d live replicas %s acknowledged, where W is needed of %s and of %s (a membership change moves"
+              + " the key)", count, live.size(), live, placement.replicas(), placement.others())
+          : String.format("%d of %d live replicas %s acknowledged%s", count, live.size(), live,
+              originWrites ? " before the coordinating node " + commit.origin() + " writes its own copy" : "");
+      return new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, String.format(
+          "cache '%s': writeQuorum W = %d not reached: %s (%s)", settings.name(), writeQuorum, where, round.failures()),
+          "writeQuorum W", count, writeQuorum);
+    });
   }
 
-  /** Keeps {@code record} as a hint for each replica of the key judged down (hinted handoff; never counted toward W). */
-  private void hintDown(Bytes key, StoredRecord record, Placement placement) {
-    for (String node : placement.replicas()) {
-      if (!node.equals(nodeId) && !placement.live().contains(node)) {
+  /** Keeps {@code record} as a hint for each of {@code targets} judged down (hinted handoff; never counted toward W). */
+  private void hintDown(Bytes key, StoredRecord record, List<String> targets, List<String> live) {
+    for (String node : targets) {
+      if (!node.equals(nodeId) && !live.contains(node)) {
         coordinator.hints().add(node, key, record);
       }
     }

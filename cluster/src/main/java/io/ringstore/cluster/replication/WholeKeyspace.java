@@ -111,13 +111,22 @@ final class WholeKeyspace {
     }
   }
 
-  /** The ring's other members that are alive now; none without a transport. */
+  /**
+   * The ring's other members that are alive now, with those of the ring a membership change moves
+   * to (a joining node holds records too); none without a transport.
+   */
   private List<String> otherLiveMembers() {
     if (transport == null) {
       return List.of();
     }
     List<String> others = new ArrayList<>();
-    for (String member : cluster.ring().members()) {
+    List<String> members = new ArrayList<>(cluster.ring().members());
+    for (String member : cluster.otherRing().members()) {
+      if (!members.contains(member)) {
+        members.add(member);
+      }
+    }
+    for (String member : members) {
       if (!member.equals(nodeId) && cluster.isAlive(member)) {
         others.add(member);
       }
