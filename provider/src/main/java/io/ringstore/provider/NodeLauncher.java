@@ -25,6 +25,8 @@ final class NodeLauncher {
   /** The node's stable id (default: a random {@code node-} id). */
   static final String NODE_ID = "ringstore.node.id";
   /** The node's capacity weight, 1 to 64 (default 1). */
+  /** Whether a node added to a running cluster receives its share of the data before it serves (docs/rebalancing.md). */
+  static final String NODE_BOOTSTRAP = "ringstore.node.bootstrap";
   static final String NODE_WEIGHT = "ringstore.node.weight";
   /** The interface the cluster channel and the event bus listen on (default 127.0.0.1). */
   static final String CLUSTER_HOST = "ringstore.cluster.host";
@@ -76,6 +78,14 @@ final class NodeLauncher {
       }
     }
     options = options.withHandoff(HandoffSettings.from(settings));
+    String bootstrap = settings.getProperty(NODE_BOOTSTRAP);
+    if (bootstrap != null) {
+      String value = bootstrap.trim();
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new IllegalArgumentException(NODE_BOOTSTRAP + " = '" + bootstrap + "' is not true or false");
+      }
+      options = options.withBootstrap(Boolean.parseBoolean(value));
+    }
     if (settings.getProperty(CLUSTER_PORT) == null && settings.getProperty(CLUSTER_SEEDS) == null) {
       return RingstoreNode.embedded(options);
     }

@@ -26,4 +26,27 @@ public interface Membership {
 
   /** Removes {@code listener}, if present. */
   void removeListener(MembershipListener listener);
+
+  /**
+   * Moves this node to {@code status} and tells the others (a joining node that has its data now
+   * serves: NORMAL; a leaving node that handed its data over: LEFT).
+   *
+   * @throws IllegalStateException if that is not forward of the current status
+   * @throws UnsupportedOperationException if this membership does not carry statuses of its own
+   *     (an adapter over another cluster manager)
+   */
+  default void setStatus(NodeStatus status) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not publish a node's status");
+  }
+
+  /**
+   * Publishes {@code value} under {@code key} for the others to see in this node's
+   * {@link Member#state()} (keys above the ones membership owns).
+   *
+   * @throws IllegalArgumentException if the key is one membership sets itself, or the value is not one the key takes
+   * @throws UnsupportedOperationException if this membership carries no state of its own
+   */
+  default void setState(StateKey key, io.ringstore.spi.Bytes value) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not publish state");
+  }
 }

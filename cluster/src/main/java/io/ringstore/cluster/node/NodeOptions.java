@@ -34,6 +34,7 @@ public final class NodeOptions {
   private final int weight;
   private final WeakReference<ClassLoader> classLoader;
   private final HandoffSettings handoff;
+  private final boolean bootstrap;
 
   /**
    * @param nodeId this node's id, unique in its cluster: the actor of the versions it coordinates
@@ -44,11 +45,11 @@ public final class NodeOptions {
    */
   public NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassLoader classLoader) {
     this(nodeId, env, vnodes, weight, new WeakReference<>(requireNonNull(classLoader, "classLoader")),
-        HandoffSettings.defaults());
+        HandoffSettings.defaults(), false);
   }
 
   private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader,
-      HandoffSettings handoff) {
+      HandoffSettings handoff, boolean bootstrap) {
     requireNonNull(nodeId, "nodeId");
     requireNonNull(handoff, "handoff");
     requireNonNull(env, "env");
@@ -65,6 +66,7 @@ public final class NodeOptions {
     this.weight = weight;
     this.classLoader = classLoader;
     this.handoff = handoff;
+    this.bootstrap = bootstrap;
   }
 
   /** An embedded node with a generated id, the system environment and default ring settings. */
@@ -75,22 +77,33 @@ public final class NodeOptions {
 
   /** These options with another environment. */
   public NodeOptions withEnv(Env newEnv) {
-    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader, handoff);
+    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader, handoff, bootstrap);
   }
 
   /** These options with another node id. */
   public NodeOptions withNodeId(String newNodeId) {
-    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader, handoff);
+    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader, handoff, bootstrap);
   }
 
   /** These options with another capacity weight. */
   public NodeOptions withWeight(int newWeight) {
-    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader, handoff);
+    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader, handoff, bootstrap);
   }
 
   /** These options with other hinted-handoff settings ({@code ringstore.handoff.*}). */
   public NodeOptions withHandoff(HandoffSettings newHandoff) {
-    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, newHandoff);
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, newHandoff, bootstrap);
+  }
+
+  /**
+   * These options with {@code ringstore.node.bootstrap}: {@code true} for a node added to a running
+   * cluster that holds data, which joins JOINING, receives its share of every cache's records and
+   * only then serves (docs/rebalancing.md); {@code false} (the default) for the first nodes of a
+   * cluster and for a node that restarts, which join NORMAL and are brought up to date by hinted
+   * handoff, read repair and anti-entropy.
+   */
+  public NodeOptions withBootstrap(boolean newBootstrap) {
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, handoff, newBootstrap);
   }
 
   /** This node's id. */
@@ -106,6 +119,11 @@ public final class NodeOptions {
   /** Tokens per unit of capacity weight. */
   public int vnodes() {
     return vnodes;
+  }
+
+  /** Whether this node joins JOINING and receives its share of the data before it serves. */
+  public boolean bootstrap() {
+    return bootstrap;
   }
 
   /** How this node keeps and hands off hints. */

@@ -17,6 +17,7 @@ import io.ringstore.spi.StorageEngineFactory;
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.membership.Membership;
 import io.ringstore.cluster.membership.MembershipListener;
+import io.ringstore.cluster.membership.NodeId;
 import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.vertx.HardenedEventBus;
 import io.ringstore.cluster.vertx.ObservedClusterManager;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +67,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
   private final NodeCluster cluster;
   private final @Nullable EventBusReplicas transport;
 
+  private volatile @Nullable RingChange ringChange;
   private final HintBudget hintBudget;
   private final @Nullable HintReplay hintReplay;
 
@@ -150,6 +153,12 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       throw new IllegalArgumentException("cluster manager " + manager.getClass().getName()
           + " offers no membership view; wrap it in " + ObservedClusterManager.class.getName());
     }
+    if (manager instanceof RingstoreClusterManager ours) {
+      ours.bootstrap(options.bootstrap());
+    } else if (options.bootstrap()) {
+      throw new IllegalArgumentException("node " + options.nodeId() + ": ringstore.node.bootstrap needs Ringstore's own cluster"
+          + " manager (it streams data through gossiped states), not " + manager.getClass().getName());
+    }
     var started = eventBus.clustered(manager).toCompletionStage().toCompletableFuture();
     Vertx vertx;
     try {
@@ -179,6 +188,14 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       throw new IllegalStateException("node " + options.nodeId() + " was interrupted while starting its replica service", e);
     }
     node.awaitMembers(manager, joinTimeout);
+    if (manager instanceof RingstoreClusterManager) {
+      node.ringChange = new RingChange(options.nodeId(), node.cluster, membership, options.env(), RING_CHANGE_TICK,
+          RING_CHANGE_WINDOW, node::coordinators);
+      node.ringChange.start();
+      if (options.bootstrap()) {
+        node.await(node.ringChange.normal, "NORMAL (its share of the data streamed to it)", joinTimeout);
+      }
+    }
     if (node.hintReplay != null) {
       node.hintReplay.start();
     }
@@ -187,10 +204,84 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     return node;
   }
 
+  /** How often a clustered node carries a membership change on. */
+  static final Duration RING_CHANGE_TICK = Duration.ofMillis(100);
+  /** How many records a node streaming to new replicas has in flight at once. */
+  static final int RING_CHANGE_WINDOW = 64;
+
+  /** Every open keyspace's coordinator. */
+  private List<Coordinator> coordinators() {
+    List<Coordinator> all = new ArrayList<>();
+    for (Keyspace keyspace : keyspaces.values()) {
+      all.add(keyspace.coordinator());
+    }
+    return all;
+  }
+
+  /** This node's status in its own membership view, or {@code null} before it is there. */
+  private @Nullable NodeStatus status() {
+    Membership m = membership;
+    if (m == null) {
+      return null;
+    }
+    Member me = m.view().members().get(NodeId.of(nodeId()));
+    return me == null ? null : me.status();
+  }
+
+  /** Waits for {@code reached} (a status the ring change moves this node to); warns after {@code timeout}. */
+  private boolean await(CompletableFuture<Void> reached, String what, Duration timeout) {
+    try {
+      reached.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      LOG.log(Level.WARNING, () -> "node " + nodeId() + " is still " + status() + " after " + timeout.toMillis() + " ms, waiting"
+          + " for " + what + "; the membership change goes on in the background");
+      return false;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("node " + nodeId() + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /**
-   * Waits until this node's ring holds every member the cluster manager reports (gossip may learn
-   * of them a round after the join), so that the first operations see the whole ring; gives up
-   * with a warning after {@code timeout} (the ring then grows as gossip catches up).
+   * Takes this node out of the ring for good, while the cluster serves: it becomes LEAVING, every
+   * record whose replicas change streams to its new replicas (this node's own first), reads and
+   * then writes move to the ring without it, and it becomes LEFT (docs/rebalancing.md). Returns
+   * once it is LEFT; then {@link #close()} it.
+   *
+   * @throws IllegalStateException if the node is embedded, or not LEFT within {@code timeout} (the
+   *     change goes on in the background; call again to wait more)
+   */
+  public void decommission(Duration timeout) {
+    Membership m = membership();
+    RingChange change = ringChange;
+    if (change == null) {
+      throw new IllegalStateException("node " + nodeId() + " runs on another cluster manager's membership; decommissioning"
+          + " needs Ringstore's own");
+    }
+    NodeStatus now = status();
+    if (now == null || now.compareTo(NodeStatus.LEAVING) < 0) {
+      LOG.log(Level.INFO, () -> "node " + nodeId() + " is decommissioned: LEAVING; its data streams to the other members");
+      m.setStatus(NodeStatus.LEAVING);
+    }
+    if (!await(change.left, "LEFT (its data streamed to the others)", timeout)) {
+      throw new IllegalStateException("node " + nodeId() + " is still " + status() + " after " + timeout.toMillis()
+          + " ms of decommissioning; its data is still streaming (" + change.pushed() + " records sent so far)");
+    }
+  }
+
+  /** Records this node has streamed to new replicas during membership changes since it started. */
+  public long recordsStreamed() {
+    RingChange change = ringChange;
+    return change == null ? 0 : change.pushed();
+  }
+
+  /**
+   * Waits until this node's membership view holds every member the cluster manager reports
+   * (gossip may learn of them a round after the join), so that the first operations see the whole
+   * ring; gives up with a warning after {@code timeout} (the ring then grows as gossip catches up).
    */
   private void awaitMembers(ClusterManager manager, Duration timeout) {
     int expected = manager.getNodes().size();
@@ -207,7 +298,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       }
 
       private void check() {
-        if (cluster.ring().members().size() >= expected) {
+        if (members() >= expected) {
           ready.countDown();
         }
       }
@@ -219,8 +310,7 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     m.addListener(watch);
     try {
       cluster.refresh();
-      if (cluster.ring().members().size() < expected
-          && !ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && cluster.ring().members().size() < expected) {
+      if (members() < expected && !ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && members() < expected) {
         LOG.log(Level.WARNING, () -> "node " + nodeId() + ": its ring holds " + cluster.ring().members() + " after "
             + timeout.toMillis() + " ms, of the " + expected + " members the cluster manager reports; it grows as gossip catches up");
       }
@@ -229,6 +319,12 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     } finally {
       m.removeListener(watch);
     }
+  }
+
+  /** The members of this node's membership view that have not left. */
+  private long members() {
+    Membership m = membership;
+    return m == null ? 1 : m.view().members().values().stream().filter(member -> member.status() != NodeStatus.LEFT).count();
   }
 
   /** The clustered Vert.x instance, or {@code null} for an embedded node. */
@@ -483,6 +579,10 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     closed = true;
     if (hintReplay != null) {
       hintReplay.close();
+    }
+    RingChange change = ringChange;
+    if (change != null) {
+      change.close();
     }
     EventBusReplicas t = transport;
     if (t != null) {

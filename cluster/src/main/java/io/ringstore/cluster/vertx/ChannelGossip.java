@@ -63,10 +63,16 @@ final class ChannelGossip {
     return g;
   }
 
-  /** Once joined: moves to NORMAL and starts the {@link FailureWatch} that acts for {@code registry}. */
-  void joined(FailureWatch.Registry registry) {
+  /**
+   * Once joined: moves to NORMAL (unless {@code bootstrapping}: the node stays JOINING until its
+   * data has streamed, and the node moves it on) and starts the {@link FailureWatch} that acts for
+   * {@code registry}.
+   */
+  void joined(FailureWatch.Registry registry, boolean bootstrapping) {
     Gossiper g = java.util.Objects.requireNonNull(gossiper, "joined before start");
-    status(NodeStatus.NORMAL);
+    if (!bootstrapping) {
+      status(NodeStatus.NORMAL);
+    }
     FailureWatch w = new FailureWatch(g, registry, env.ticker(), settings.gossipInterval(), settings.downAfter());
     watch = w;
     w.start(scheduler);

@@ -112,6 +112,8 @@ public final class RingstoreClusterManager implements ClusterManager {
   private volatile @Nullable NodeListener nodeListener;
   private volatile @Nullable RegistrationListener registrationListener;
   private volatile @Nullable ChannelGossip gossip;
+  // whether this node joins as JOINING, to stream its data before it serves (see bootstrap)
+  private volatile boolean bootstrapping;
   private volatile @Nullable CoordinatorRequests coordinatorRequests;
   private volatile @Nullable Rejoin rejoin;
   private volatile boolean active;
@@ -215,7 +217,7 @@ public final class RingstoreClusterManager implements ClusterManager {
     }).onComplete(ar -> {
       if (ar.succeeded()) {
         active = true;
-        g.joined(hooks);
+        g.joined(hooks, bootstrapping);
         LOG.log(Level.INFO, "node {0} (Vert.x node {1}) joined the cluster at {2}; {3} members",
             settings.stableNodeId(), id, selfAddress, getNodes().size());
         promise.succeed();
@@ -400,6 +402,16 @@ public final class RingstoreClusterManager implements ClusterManager {
       g.resume();
     }
     ch.deaf(paused);
+  }
+
+  /**
+   * Makes this node join with status JOINING instead of NORMAL (call before join): a node added to
+   * a running cluster that holds data, which receives its share before it serves and then moves
+   * itself to NORMAL ({@code ringstore.node.bootstrap}, RingstoreNode's ring change). A node that
+   * merely restarts, and the first nodes of a new cluster, join NORMAL.
+   */
+  public void bootstrap(boolean joinAsJoining) {
+    this.bootstrapping = joinAsJoining;
   }
 
   /**

@@ -75,6 +75,11 @@ final class TestNodes implements AutoCloseable {
 
   /** Starts one more node with id {@code id}. */
   RingstoreNode add(String id) {
+    return add(id, false);
+  }
+
+  /** Starts one more node with id {@code id}; with {@code bootstrap}, it receives its share of the data before it serves. */
+  RingstoreNode add(String id, boolean bootstrap) {
     Properties p = new Properties();
     p.setProperty("ringstore.node.id", id);
     p.setProperty("ringstore.cluster.port", Integer.toString(nodes.isEmpty() ? seedPort : 0));
@@ -83,7 +88,7 @@ final class TestNodes implements AutoCloseable {
     p.setProperty("ringstore.gossip.downAfterMillis", "1500");
     ClusterManagerSettings settings = ClusterManagerSettings.from(p);
     NodeOptions options = new NodeOptions(id, Env.system(), NodeOptions.DEFAULT_VNODES, 1, TestNodes.class.getClassLoader())
-        .withHandoff(handoff);
+        .withHandoff(handoff).withBootstrap(bootstrap);
     RingstoreClusterManager manager = new RingstoreClusterManager(settings);
     RingstoreNode node = RingstoreNode.clustered(options, manager,
         new HardenedEventBus(EventBusSettings.defaults().withMaxFrameBytes(maxFrameBytes)), Duration.ofSeconds(60), maxInFlight);

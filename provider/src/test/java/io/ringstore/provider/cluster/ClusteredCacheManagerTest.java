@@ -137,6 +137,11 @@ class ClusteredCacheManagerTest {
     hints.setProperty("ringstore.handoff.maxBytes", "12");
     assertThatThrownBy(() -> manager(URI.create("ringstore:hintless"), hints))
         .hasMessageContaining("ringstore.handoff.maxBytes = 12 is out of range; need 1024 to");
+
+    Properties bootstrap = new Properties();
+    bootstrap.setProperty("ringstore.node.bootstrap", "maybe");
+    assertThatThrownBy(() -> manager(URI.create("ringstore:unsure"), bootstrap))
+        .hasMessageContaining("ringstore.node.bootstrap = 'maybe' is not true or false");
   }
 
   private static int freePort() {
