@@ -104,6 +104,34 @@ public sealed interface ReplicaReply {
     }
   }
 
+  /**
+   * The answer to a {@code Tree} request: the hashes of the nodes asked for, in their order (at
+   * most {@link WireCodec#MAX_TREE_NODES}).
+   */
+  record TreeHashes(List<Long> hashes) implements ReplicaReply {
+    public TreeHashes {
+      hashes = List.copyOf(hashes);
+    }
+  }
+
+  /**
+   * The answer to a {@code Keys} request: keys and version digests in order of leaf and key (at most
+   * {@link WireCodec#MAX_KEY_DIGESTS}), and whether more follow (the next request starts at the
+   * last key's leaf, after that key).
+   */
+  record KeyDigests(List<KeyDigest> entries, boolean more) implements ReplicaReply {
+    public KeyDigests {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /** One key of {@link KeyDigests} and the digest of the version held. */
+  record KeyDigest(Bytes key, long digest) {
+    public KeyDigest {
+      requireNonNull(key, "key");
+    }
+  }
+
   /** One key of a {@link Page} and its record. */
   record PageEntry(Bytes key, StoredRecord record) {
     public PageEntry {

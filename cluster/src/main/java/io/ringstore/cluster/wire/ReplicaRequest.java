@@ -3,6 +3,8 @@ package io.ringstore.cluster.wire;
 import static java.util.Objects.requireNonNull;
 
 import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.cluster.repair.MerkleTree;
+import io.ringstore.cluster.repair.TokenRanges;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.VectorClock;
@@ -138,6 +140,78 @@ public sealed interface ReplicaRequest {
       if (maxEntries < 1) {
         throw new IllegalArgumentException("maxEntries = " + maxEntries + "; need >= 1");
       }
+    }
+  }
+
+  /**
+   * Anti-entropy: the hashes of {@code nodes} of {@code level} of the replica's Merkle tree of
+   * depth {@code depth} over the keys in {@code scope}: answered by {@link ReplicaReply.TreeHashes},
+   * the hashes in the order of {@code nodes}. {@code origin} and {@code exchange} name the exchange
+   * (the asking node and its number for it): the replica keeps the tree it built for the
+   * exchange's next requests, so its engine is scanned once per exchange.
+   *
+   * <p>Invariants: {@code scope} non-empty and at most {@link WireCodec#MAX_SCOPE_RANGES} ranges;
+   * {@code 0 <= depth <= MerkleTree.MAX_DEPTH}; {@code 0 <= level <= depth}; {@code nodes} 1 to
+   * {@link WireCodec#MAX_TREE_NODES}, strictly ascending, each below {@code 2^level}.
+   */
+  record Tree(String keyspace, String origin, long exchange, TokenRanges scope, int depth, int level, List<Integer> nodes)
+      implements ReplicaRequest {
+    public Tree {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(origin, "origin");
+      requireNonNull(scope, "scope");
+      nodes = List.copyOf(nodes);
+      checkExchange(exchange, scope, depth);
+      if (level < 0 || level > depth) {
+        throw new IllegalArgumentException("tree level = " + level + " is out of range; need 0 <= level <= depth = " + depth);
+      }
+      checkIndexes("tree node", nodes, level);
+    }
+  }
+
+  /**
+   * Anti-entropy: the keys and {@linkplain io.ringstore.cluster.repair.VersionDigest version
+   * digests} of the replica's live records (tombstones included, expired records not) whose tokens
+   * are in {@code scope} and fall in {@code leaves} of a tree of {@code depth}, in order of leaf
+   * and then key (unsigned bytes), starting after {@code afterKey} within the first leaf
+   * ({@code null}: from its start): answered by {@link ReplicaReply.KeyDigests}, which says whether
+   * more follow. The descent of the exchange is over: the replica drops its tree.
+   *
+   * <p>Invariants: as {@link Tree}, with {@code leaves} in place of the nodes of level {@code depth}.
+   */
+  record Keys(String keyspace, String origin, long exchange, TokenRanges scope, int depth, List<Integer> leaves,
+      @Nullable Bytes afterKey) implements ReplicaRequest {
+    public Keys {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(origin, "origin");
+      requireNonNull(scope, "scope");
+      leaves = List.copyOf(leaves);
+      checkExchange(exchange, scope, depth);
+      checkIndexes("leaf", leaves, depth);
+    }
+  }
+
+  private static void checkExchange(long exchange, TokenRanges scope, int depth) {
+    if (exchange < 0) {
+      throw new IllegalArgumentException("exchange = " + exchange + "; need >= 0");
+    }
+    if (scope.isEmpty()) {
+      throw new IllegalArgumentException("an anti-entropy scope needs at least one token range");
+    }
+    MerkleTree.checkDepth(depth);
+  }
+
+  private static void checkIndexes(String what, List<Integer> indexes, int level) {
+    if (indexes.isEmpty()) {
+      throw new IllegalArgumentException("a request for tree hashes or keys needs at least one " + what);
+    }
+    int previous = -1;
+    for (int index : indexes) {
+      if (index <= previous || index >= 1 << level) {
+        throw new IllegalArgumentException(what + " " + index + (index <= previous ? " is not after " + previous
+            + "; indexes must be strictly ascending" : " is out of range; need < 2^" + level + " = " + (1 << level)));
+      }
+      previous = index;
     }
   }
 

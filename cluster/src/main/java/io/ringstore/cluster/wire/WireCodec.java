@@ -3,6 +3,9 @@ package io.ringstore.cluster.wire;
 import static java.util.Objects.requireNonNull;
 
 import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.cluster.repair.MerkleTree;
+import io.ringstore.cluster.repair.TokenRange;
+import io.ringstore.cluster.repair.TokenRanges;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.EvictionPolicy;
 import io.ringstore.spi.LimitExceededException;
@@ -30,14 +33,17 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * frame  = magic "RW" (52 57)  version:u8 (1)  type:u8  body
- * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan, 08 Batch;
+ * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan, 08 Batch, 09 Tree,
+ *          0a Keys;
  *          replies  81 Ack, 82 Found, 83 Committed, 84 Conflict, 85 UnknownKeyspace, 86 Refused, 87 Page,
- *          88 Batched
+ *          88 Batched, 89 TreeHashes, 8a KeyDigests
  * batch  = count:varint (1..MAX_BATCH)  (length:varint  frame)*   (each frame a whole message, header
  *          included, not itself a batch)
  * str    = length:varint  UTF-8      key = length:varint (<= 1 MiB)  bytes
  * record = length:varint  RecordCodec bytes          opt(x) = 00 | 01 x       bool = 00 | 01
  * clock  = count:varint (<= 4096)  (actor:str (1..255)  counter:varint (>= 1)  stampMillis:varint)*
+ * scope  = count:varint (1..MAX_SCOPE_RANGES)  (first:i64  last:i64)*   (ascending, disjoint, not adjacent)
+ * nodes  = count:varint (1..MAX_TREE_NODES)  index:varint*             (strictly ascending, < 2^level)
  * </pre>
  * Varints are unsigned LEB128 of up to 64 bits (at most 10 bytes) in their shortest form. Every
  * value has exactly one encoding: a decoder refuses a longer varint, a record whose
@@ -77,6 +83,12 @@ public final class WireCodec {
   public static final int MAX_BATCH = 512;
   /** The most bytes a batch's frame takes before its elements (header and count). */
   public static final int BATCH_HEADER_BYTES = 4 + 2;
+  /** The most token ranges of an anti-entropy scope ({@code Tree}, {@code Keys}). */
+  public static final int MAX_SCOPE_RANGES = 4096;
+  /** The most tree nodes (or leaves) one {@code Tree} or {@code Keys} asks for, and hashes one {@code TreeHashes} holds. */
+  public static final int MAX_TREE_NODES = 4096;
+  /** The most entries of one {@code KeyDigests}. */
+  public static final int MAX_KEY_DIGESTS = 4096;
   /** The setting that bounds a frame (the event bus's). */
   public static final String MAX_FRAME_BYTES_SETTING = "ringstore.bus.maxFrameBytes";
 
@@ -91,6 +103,10 @@ public final class WireCodec {
   private static final int CLEAR = 0x05;
   private static final int DROP = 0x06;
   private static final int SCAN = 0x07;
+  private static final int TREE = 0x09;
+  private static final int KEYS = 0x0a;
+  private static final int TREE_HASHES = 0x89;
+  private static final int KEY_DIGESTS = 0x8a;
   private static final int ACK = 0x81;
   private static final int FOUND = 0x82;
   private static final int COMMITTED = 0x83;
@@ -196,6 +212,12 @@ public final class WireCodec {
     return out.finish();
   }
 
+  private static void checkCount(String what, int count, String bound, int max) {
+    if (count > max) {
+      throw new LimitExceededException(count + " " + what + " exceed " + bound + " = " + max, bound, count, max);
+    }
+  }
+
   private static void checkBatchSize(int count, String what) {
     if (count > MAX_BATCH) {
       throw new LimitExceededException("a " + what + " of " + count + " messages exceeds WireCodec.MAX_BATCH = " + MAX_BATCH,
@@ -269,6 +291,20 @@ public final class WireCodec {
     } else if (request instanceof ReplicaRequest.Drop drop) {
       out.header(DROP);
       out.keyspace(drop.keyspace());
+    } else if (request instanceof ReplicaRequest.Tree tree) {
+      out.header(TREE);
+      out.exchange(tree.keyspace(), tree.origin(), tree.exchange(), tree.depth(), tree.scope());
+      out.u8(tree.level());
+      out.indexes("tree nodes", tree.nodes());
+    } else if (request instanceof ReplicaRequest.Keys keys) {
+      out.header(KEYS);
+      out.exchange(keys.keyspace(), keys.origin(), keys.exchange(), keys.depth(), keys.scope());
+      out.indexes("leaves", keys.leaves());
+      Bytes afterKey = keys.afterKey();
+      out.bool(afterKey != null);
+      if (afterKey != null) {
+        out.key(afterKey);
+      }
     } else {
       ReplicaRequest.Scan scan = (ReplicaRequest.Scan) request;
       out.header(SCAN);
@@ -317,6 +353,22 @@ public final class WireCodec {
       out.str("refusal setting", refused.setting(), 0, MAX_NAME_BYTES);
       out.varlong(refused.value());
       out.varlong(refused.bound());
+    } else if (reply instanceof ReplicaReply.TreeHashes hashes) {
+      out.header(TREE_HASHES);
+      checkCount("tree hashes", hashes.hashes().size(), "WireCodec.MAX_TREE_NODES", MAX_TREE_NODES);
+      out.varlong(hashes.hashes().size());
+      for (long hash : hashes.hashes()) {
+        out.i64(hash);
+      }
+    } else if (reply instanceof ReplicaReply.KeyDigests digests) {
+      out.header(KEY_DIGESTS);
+      checkCount("key digests", digests.entries().size(), "WireCodec.MAX_KEY_DIGESTS", MAX_KEY_DIGESTS);
+      out.varlong(digests.entries().size());
+      for (ReplicaReply.KeyDigest entry : digests.entries()) {
+        out.key(entry.key());
+        out.i64(entry.digest());
+      }
+      out.bool(digests.more());
     } else {
       ReplicaReply.Page page = (ReplicaReply.Page) reply;
       out.header(PAGE);
@@ -576,6 +628,29 @@ public final class WireCodec {
       }
     }
 
+    /** The fields that open a {@code Tree} and a {@code Keys}: the exchange, the tree's depth and scope. */
+    void exchange(String keyspace, String origin, long exchange, int depth, TokenRanges scope) {
+      keyspace(keyspace);
+      str("origin", origin, 1, MAX_NAME_BYTES);
+      varlong(exchange);
+      u8(depth);
+      List<TokenRange> ranges = scope.ranges();
+      checkCount("scope ranges", ranges.size(), "WireCodec.MAX_SCOPE_RANGES", MAX_SCOPE_RANGES);
+      varlong(ranges.size());
+      for (TokenRange range : ranges) {
+        i64(range.first());
+        i64(range.last());
+      }
+    }
+
+    void indexes(String what, List<Integer> indexes) {
+      checkCount(what, indexes.size(), "WireCodec.MAX_TREE_NODES", MAX_TREE_NODES);
+      varlong(indexes.size());
+      for (int index : indexes) {
+        varlong(index);
+      }
+    }
+
     void optionalRecord(@Nullable StoredRecord record) {
       bool(record != null);
       if (record != null) {
@@ -698,6 +773,8 @@ public final class WireCodec {
         request = new ReplicaRequest.Clear(keyspace, timestamp);
       }
       case DROP -> request = new ReplicaRequest.Drop(in.keyspace());
+      case TREE -> request = in.tree();
+      case KEYS -> request = in.keys();
       case SCAN -> {
         String keyspace = in.keyspace();
         Bytes afterKey = in.present("afterKey") ? in.key("afterKey") : null;
@@ -763,6 +840,22 @@ public final class WireCodec {
         }
         reply = new ReplicaReply.Refused(REASONS[reason - 1], in.str("refusal message", 0, MAX_TEXT_BYTES),
             in.str("refusal setting", 0, MAX_NAME_BYTES), in.varlong("refusal value"), in.varlong("refusal bound"));
+      }
+      case TREE_HASHES -> {
+        int count = in.count("tree hash count", 0, MAX_TREE_NODES, 8);
+        List<Long> hashes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          hashes.add(in.i64("tree hash"));
+        }
+        reply = new ReplicaReply.TreeHashes(hashes);
+      }
+      case KEY_DIGESTS -> {
+        int count = in.count("key digest count", 0, MAX_KEY_DIGESTS, 9);
+        List<ReplicaReply.KeyDigest> entries = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          entries.add(new ReplicaReply.KeyDigest(in.key("digest key"), in.i64("version digest")));
+        }
+        reply = new ReplicaReply.KeyDigests(entries, in.bool("more"));
       }
       case PAGE -> {
         int count = in.count("page entry count", 0, MAX_PAGE_ENTRIES, 3);
@@ -1004,6 +1097,112 @@ public final class WireCodec {
       }
       position += n;
       return record;
+    }
+
+    long i64(String what) {
+      if (remaining() < 8) {
+        throw error("input ends before the " + what + " (8 bytes, " + remaining() + " left)", position);
+      }
+      long value = 0;
+      for (int i = 0; i < 8; i++) {
+        value = value << 8 | (bytes[position++] & 0xFF);
+      }
+      return value;
+    }
+
+    ReplicaRequest.Tree tree() {
+      int at = position;
+      String keyspace = keyspace();
+      String origin = str("origin", 1, MAX_NAME_BYTES);
+      long exchange = exchangeNumber();
+      int depth = depth();
+      TokenRanges scope = scope();
+      int levelAt = position;
+      int level = u8("tree level");
+      if (level > depth) {
+        throw error("tree level = " + level + " is out of range; need 0 <= level <= depth = " + depth, levelAt);
+      }
+      List<Integer> nodes = indexes("tree node", level);
+      try {
+        return new ReplicaRequest.Tree(keyspace, origin, exchange, scope, depth, level, nodes);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage(), at);
+      }
+    }
+
+    ReplicaRequest.Keys keys() {
+      int at = position;
+      String keyspace = keyspace();
+      String origin = str("origin", 1, MAX_NAME_BYTES);
+      long exchange = exchangeNumber();
+      int depth = depth();
+      TokenRanges scope = scope();
+      List<Integer> leaves = indexes("leaf", depth);
+      Bytes afterKey = present("afterKey") ? key("afterKey") : null;
+      try {
+        return new ReplicaRequest.Keys(keyspace, origin, exchange, scope, depth, leaves, afterKey);
+      } catch (IllegalArgumentException e) {
+        throw error(e.getMessage(), at);
+      }
+    }
+
+    private long exchangeNumber() {
+      int at = position;
+      long exchange = varlong("exchange");
+      if (exchange < 0) {
+        throw error("exchange = " + Long.toUnsignedString(exchange) + " is out of range; need 0 to " + Long.MAX_VALUE, at);
+      }
+      return exchange;
+    }
+
+    private int depth() {
+      int at = position;
+      int depth = u8("tree depth");
+      if (depth > MerkleTree.MAX_DEPTH) {
+        throw error("tree depth = " + depth + " is out of range; need 0 <= depth <= " + MerkleTree.MAX_DEPTH, at);
+      }
+      return depth;
+    }
+
+    private TokenRanges scope() {
+      int n = count("scope range count", 1, MAX_SCOPE_RANGES, 16);
+      List<TokenRange> ranges = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int rangeAt = position;
+        long first = i64("range first token");
+        long last = i64("range last token");
+        if (first > last) {
+          throw error("token range first = " + first + " is after last = " + last + "; need first <= last", rangeAt);
+        }
+        if (i > 0) {
+          TokenRange before = ranges.get(i - 1);
+          if (before.last() == Long.MAX_VALUE || first <= before.last() + 1) {
+            throw error("token range [" + first + ", " + last + "] does not start after " + before
+                + " with a gap; ranges must be ascending, disjoint and not adjacent", rangeAt);
+          }
+        }
+        ranges.add(new TokenRange(first, last));
+      }
+      return new TokenRanges(ranges);
+    }
+
+    private List<Integer> indexes(String what, int level) {
+      int n = count(what + " count", 1, MAX_TREE_NODES, 1);
+      List<Integer> indexes = new ArrayList<>(n);
+      int previous = -1;
+      for (int i = 0; i < n; i++) {
+        int indexAt = position;
+        int index = intField(what);
+        if (index <= previous) {
+          throw error(what + " " + index + " is not after " + previous + "; indexes must be strictly ascending", indexAt);
+        }
+        if (index >= 1 << level) {
+          throw error(what + " " + index + " is out of range; need < 2^" + level + " = " + (1 << level), indexAt);
+        }
+        indexes.add(index);
+        previous = index;
+      }
+      return indexes;
     }
 
     ReplicaRequest.Commit commit() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.cluster.repair.TokenRange;
+import io.ringstore.cluster.repair.TokenRanges;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.Dot;
 import io.ringstore.spi.EvictionPolicy;
@@ -162,7 +164,34 @@ class WireCodecTest {
         Combinators.combine(names(), Arbitraries.longs().greaterOrEqual(0)).as(ReplicaRequest.Clear::new),
         names().map(ReplicaRequest.Drop::new),
         Combinators.combine(names(), keys().injectNull(0.5), Arbitraries.integers().between(1, Integer.MAX_VALUE))
-            .as(ReplicaRequest.Scan::new));
+            .as(ReplicaRequest.Scan::new),
+        Combinators.combine(names(), names(), Arbitraries.longs().greaterOrEqual(0), scopes(), levels())
+            .as((keyspace, origin, exchange, scope, shape) -> new ReplicaRequest.Tree(keyspace, origin, exchange, scope, shape.get(0),
+                shape.get(1), shape.subList(2, shape.size()))),
+        Combinators.combine(names(), names(), Arbitraries.longs().greaterOrEqual(0), scopes(), levels(), keys().injectNull(0.5))
+            .as((keyspace, origin, exchange, scope, shape, afterKey) -> new ReplicaRequest.Keys(keyspace, origin, exchange, scope,
+                shape.get(1), shape.subList(2, shape.size()), afterKey)));
+  }
+
+  /** Anti-entropy scopes: the whole ring, or the union of a few random ranges. */
+  static Arbitrary<TokenRanges> scopes() {
+    return Arbitraries.oneOf(Arbitraries.just(TokenRanges.ALL), longs().list().ofMinSize(2).ofMaxSize(12).map(bounds -> {
+      List<TokenRange> ranges = new ArrayList<>();
+      for (int i = 0; i + 1 < bounds.size(); i += 2) {
+        ranges.add(new TokenRange(Math.min(bounds.get(i), bounds.get(i + 1)), Math.max(bounds.get(i), bounds.get(i + 1))));
+      }
+      return TokenRanges.union(ranges);
+    }));
+  }
+
+  /** A tree shape: depth, level (<= depth), then 1 to 5 ascending node indexes of that level. */
+  static Arbitrary<List<Integer>> levels() {
+    return Arbitraries.integers().between(0, 16).flatMap(depth -> Arbitraries.integers().between(0, depth).flatMap(level ->
+        Arbitraries.integers().between(0, (1 << level) - 1).set().ofMinSize(1).ofMaxSize(5).map(nodes -> {
+          List<Integer> shape = new ArrayList<>(List.of(depth, level));
+          nodes.stream().sorted().forEach(shape::add);
+          return shape;
+        })));
   }
 
   @Provide
@@ -183,7 +212,10 @@ class WireCodecTest {
         Combinators.combine(Arbitraries.of(ReplicaReply.Refused.Reason.class), texts(200), texts(40), longs(), longs())
             .as(ReplicaReply.Refused::new),
         Combinators.combine(Combinators.combine(keys(), records()).as(ReplicaReply.PageEntry::new).list().ofMaxSize(5),
-            Arbitraries.of(true, false)).as(ReplicaReply.Page::new));
+            Arbitraries.of(true, false)).as(ReplicaReply.Page::new),
+        longs().list().ofMaxSize(6).map(ReplicaReply.TreeHashes::new),
+        Combinators.combine(Combinators.combine(keys(), longs()).as(ReplicaReply.KeyDigest::new).list().ofMaxSize(5),
+            Arbitraries.of(true, false)).as(ReplicaReply.KeyDigests::new));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -285,10 +317,10 @@ class WireCodecTest {
     refusedAsRequest("52", "input ends before the magic", 1);
     refusedAsRequest("52 57 02 05 02 6b 73", "unknown replica protocol version 2 (this build reads version 1)", 2);
     refusedAsRequest("52 57 00 05 02 6b 73", "unknown replica protocol version 0 (this build reads version 1)", 2);
-    refusedAsRequest("52 57 01 09 02 6b 73", "unknown request type 0x09", 3);
+    refusedAsRequest("52 57 01 0b 02 6b 73", "unknown request type 0x0b", 3);
     refusedAsRequest("52 57 01 81", "unknown request type 0x81", 3);
     refusedAsRequest("52 57 01 00", "unknown request type 0x00", 3);
-    refusedAsReply("52 57 01 89", "unknown reply type 0x89", 3);
+    refusedAsReply("52 57 01 8b", "unknown reply type 0x8b", 3);
     refusedAsReply("52 57 01 80", "unknown reply type 0x80", 3);
     refusedAsReply("52 57 01 01 02 6b 73 01 6b 00", "unknown reply type 0x01", 3);
   }
@@ -464,6 +496,84 @@ class WireCodecTest {
     assertThat(((ReplicaReply.Page) WireCodec.decodeReply(page, BOUND)).entries()).hasSize(WireCodec.MAX_PAGE_ENTRIES);
     ReplicaRequest.Read big = new ReplicaRequest.Read("ks", Bytes.of(new byte[WireCodec.MAX_KEY_BYTES]), true);
     assertThat(WireCodec.decodeRequest(WireCodec.encode(big), BOUND)).isEqualTo(big);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Anti-entropy messages: every list bounded, every index checked
+
+  private static final String TREE_HEAD = "52 57 01 09 02 6b 73 02 6e 31 07"; // Tree, keyspace "ks", origin "n1", exchange 7
+  private static final String WHOLE_RING = "01 80 00 00 00 00 00 00 00 7f ff ff ff ff ff ff ff"; // scope: 1 range, all tokens
+
+  @Test
+  void antiEntropyListsPastTheirBoundsAreRefusedByTheEncoderAndTheDecoder() {
+    List<Integer> tooMany = new ArrayList<>();
+    for (int i = 0; i <= WireCodec.MAX_TREE_NODES; i++) {
+      tooMany.add(i);
+    }
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Tree("ks", "n1", 1, TokenRanges.ALL, 16, 16, tooMany)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("4097 tree nodes exceed WireCodec.MAX_TREE_NODES = 4096");
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Keys("ks", "n1", 1, TokenRanges.ALL, 16, tooMany, null)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("4097 leaves exceed WireCodec.MAX_TREE_NODES = 4096");
+    List<TokenRange> ranges = new ArrayList<>();
+    for (int i = 0; i <= WireCodec.MAX_SCOPE_RANGES; i++) {
+      ranges.add(new TokenRange(2L * i, 2L * i));
+    }
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaRequest.Tree("ks", "n1", 1, new TokenRanges(ranges), 0, 0, List.of(0))))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("4097 scope ranges exceed WireCodec.MAX_SCOPE_RANGES = 4096");
+    List<Long> hashes = new ArrayList<>();
+    List<ReplicaReply.KeyDigest> digests = new ArrayList<>();
+    for (int i = 0; i <= WireCodec.MAX_KEY_DIGESTS; i++) {
+      hashes.add((long) i);
+      digests.add(new ReplicaReply.KeyDigest(Bytes.EMPTY, i));
+    }
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaReply.TreeHashes(hashes)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("4097 tree hashes exceed WireCodec.MAX_TREE_NODES = 4096");
+    assertThatThrownBy(() -> WireCodec.encode(new ReplicaReply.KeyDigests(digests, false)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("4097 key digests exceed WireCodec.MAX_KEY_DIGESTS = 4096");
+    // at the bound, they travel
+    List<Integer> atBound = tooMany.subList(0, WireCodec.MAX_TREE_NODES);
+    ReplicaRequest.Tree full = new ReplicaRequest.Tree("ks", "n1", 1, TokenRanges.ALL, 12, 12, atBound);
+    assertThat(WireCodec.decodeRequest(WireCodec.encode(full), BOUND)).isEqualTo(full);
+
+    // a decoder refuses counts past the bounds before it reads the items
+    refusedAsRequest(TREE_HEAD + " 10 81 20", "scope range count = 4097 is out of range; need 1 to 4096", 12);
+    refusedAsRequest(TREE_HEAD + " 10 00", "scope range count = 0 is out of range; need 1 to 4096", 12);
+    refusedAsRequest(TREE_HEAD + " 10 " + WHOLE_RING + " 10 81 20", "tree node count = 4097 is out of range; need 1 to 4096",
+        30);
+    refusedAsReply("52 57 01 89 81 20", "tree hash count = 4097 is out of range; need 0 to 4096", 4);
+    refusedAsReply("52 57 01 8a 81 20", "key digest count = 4097 is out of range; need 0 to 4096", 4);
+    refusedAsReply("52 57 01 89 02 00 00 00 00 00 00 00 01", "tree hash count = 2 needs at least 16 bytes; 8 left", 4);
+  }
+
+  @Test
+  void antiEntropyShapesAreChecked() {
+    // depth 16, level 16, node 1: fine; the same with depth 17, level past depth, node past its level, nodes out of order
+    String ok = TREE_HEAD + " 10 " + WHOLE_RING + " 10 01 01";
+    assertThat(WireCodec.decodeRequest(hex(ok), BOUND)).isInstanceOf(ReplicaRequest.Tree.class);
+    refusedAsRequest(TREE_HEAD + " 11 " + WHOLE_RING + " 10 01 01", "tree depth = 17 is out of range; need 0 <= depth <= 16", 11);
+    refusedAsRequest(TREE_HEAD + " 03 " + WHOLE_RING + " 04 01 01", "tree level = 4 is out of range; need 0 <= level <= depth = 3",
+        29);
+    refusedAsRequest(TREE_HEAD + " 03 " + WHOLE_RING + " 02 01 04", "tree node 4 is out of range; need < 2^2 = 4", 31);
+    refusedAsRequest(TREE_HEAD + " 03 " + WHOLE_RING + " 02 02 02 01",
+        "tree node 1 is not after 2; indexes must be strictly ascending", 32);
+    refusedAsRequest(TREE_HEAD + " 03 02 00 00 00 00 00 00 00 05 00 00 00 00 00 00 00 09"
+            + " 00 00 00 00 00 00 00 0a 00 00 00 00 00 00 00 0b 00 01 00",
+        "token range [10, 11] does not start after [5, 9] with a gap; ranges must be ascending, disjoint and not adjacent", 29);
+    refusedAsRequest(TREE_HEAD + " 03 01 00 00 00 00 00 00 00 05 00 00 00 00 00 00 00 04 00 01 00",
+        "token range first = 5 is after last = 4; need first <= last", 13);
+    refusedAsRequest("52 57 01 09 02 6b 73 02 6e 31 ff ff ff ff ff ff ff ff ff 01 00 " + WHOLE_RING + " 00 01 00",
+        "exchange = 18446744073709551615 is out of range; need 0 to 9223372036854775807", 10);
+    assertThatThrownBy(() -> new ReplicaRequest.Keys("ks", "n1", 1, TokenRanges.NONE, 4, List.of(0), null))
+        .hasMessage("an anti-entropy scope needs at least one token range");
+    assertThatThrownBy(() -> new ReplicaRequest.Keys("ks", "n1", 1, TokenRanges.ALL, 4, List.of(), null))
+        .hasMessage("a request for tree hashes or keys needs at least one leaf");
+    assertThatThrownBy(() -> new ReplicaRequest.Tree("ks", "n1", 1, TokenRanges.ALL, 4, 5, List.of(0)))
+        .hasMessage("tree level = 5 is out of range; need 0 <= level <= depth = 4");
   }
 
   // ------------------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ringstore.cluster.node.KeyspaceSettings;
+import io.ringstore.cluster.repair.MerkleTree;
+import io.ringstore.cluster.repair.TokenRanges;
+import io.ringstore.cluster.repair.VersionDigest;
+import io.ringstore.cluster.ring.Tokens;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.Dot;
 import io.ringstore.spi.EvictionPolicy;
@@ -33,7 +37,9 @@ class WireFormatDocTest {
   private static final long WALL_MILLIS = 1_893_456_000_000L; // 2030-01-01T00:00:00Z
   private static final Bytes KEY = Bytes.utf8("k1");
   private static final List<String> DOCUMENT_ORDER = List.of("read", "merge", "found", "commit", "refused", "open", "batch",
-      "batched");
+      "batched", "tree", "tree-hashes", "keys", "key-digests");
+  /** The depth of the anti-entropy examples' trees. */
+  private static final int DEPTH = 10;
 
   /** n1's second write of "v1" under k1, expiring a minute later. */
   static StoredRecord record() {
@@ -52,6 +58,9 @@ class WireFormatDocTest {
         64L << 20, EvictionPolicy.LRU, 3, 2, 2, Duration.ofSeconds(1), Duration.ofSeconds(1), 8, 16, RemovalListener.NONE)));
     requests.put("batch", new ReplicaRequest.Batch(List.of(new ReplicaRequest.Read("users", KEY, false),
         new ReplicaRequest.Read("users", Bytes.utf8("k2"), false))));
+    requests.put("tree", new ReplicaRequest.Tree("users", "n1", 7, TokenRanges.ALL, DEPTH, 0, List.of(0)));
+    requests.put("keys", new ReplicaRequest.Keys("users", "n1", 7, TokenRanges.ALL, DEPTH,
+        List.of(MerkleTree.leafOf(Tokens.of(KEY), DEPTH)), null));
     return requests;
   }
 
@@ -61,6 +70,12 @@ class WireFormatDocTest {
     replies.put("refused", new ReplicaReply.Refused(ReplicaReply.Refused.Reason.QUORUM, "1 of 2 acknowledged",
         "writeQuorum", 1, 2));
     replies.put("batched", new ReplicaReply.Batched(List.of(new ReplicaReply.Found(record()), new ReplicaReply.Found(null))));
+    // n2 holds k1 as above and nothing else of the keyspace
+    MerkleTree.Builder tree = MerkleTree.builder(TokenRanges.ALL, DEPTH);
+    tree.add(KEY, record());
+    replies.put("tree-hashes", new ReplicaReply.TreeHashes(List.of(tree.build().root())));
+    replies.put("key-digests", new ReplicaReply.KeyDigests(List.of(new ReplicaReply.KeyDigest(KEY, VersionDigest.of(record()))),
+        false));
     return replies;
   }
 
@@ -96,10 +111,10 @@ class WireFormatDocTest {
         .isInstanceOf(MalformedMessageException.class)
         .hasMessage("malformed replica message: unknown replica protocol version 2 (this build reads version 1) (at offset 2)");
     byte[] unknownType = read.clone();
-    unknownType[3] = 0x09;
+    unknownType[3] = 0x0b;
     assertThatThrownBy(() -> WireCodec.decodeRequest(unknownType, BOUND))
         .isInstanceOf(MalformedMessageException.class)
-        .hasMessage("malformed replica message: unknown request type 0x09 (at offset 3)");
+        .hasMessage("malformed replica message: unknown request type 0x0b (at offset 3)");
     // a batch's elements are the frames of its requests, as they travel alone
     byte[] batch = golden.get("batch");
     assertThat(Arrays.copyOfRange(batch, 6, 6 + read.length)).isEqualTo(read);

@@ -1,0 +1,87 @@
+package io.ringstore.cluster.repair;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * How anti-entropy runs on a node: how often, how fine its trees are, and how fast it may move
+ * records. The lead maps each to a property {@code ringstore.repair.<component>}.
+ *
+ * <p>Invariants, checked at construction with errors that name the setting, the value and the
+ * bound: {@code interval > 0}; {@code 1 <= depth <= MerkleTree.MAX_DEPTH}; {@code 1 <=
+ * maxRecordsPerSecond <= 1,000,000,000}; {@code maxBytesInFlight >= 1}; {@code 1 <=
+ * maxRecordsPerBatch <= 512}; {@code requestTimeout > 0}.
+ * <p>Thread-safety: immutable.
+ *
+ * @param interval the pause between the end of one periodic round and the start of the next
+ * @param depth the depth of the Merkle trees: {@code 2^depth} leaves per exchange; deeper trees
+ *     find a few differing keys with fewer keys listed, at the price of more hashes on the wire
+ *     (about 16 bytes a leaf for a full descent) and 16 bytes a leaf of memory
+ * @param maxRecordsPerSecond the most records an exchange pulls and pushes per second (a token
+ *     bucket on the node's ticker, one second of burst)
+ * @param maxBytesInFlight the most record bytes an exchange has travelling at once (estimated
+ *     from the records moved so far: a batch grows from one record while it stays under the bound)
+ * @param maxRecordsPerBatch the most records pulled (and then pushed) in one batch of requests
+ * @param requestTimeout how long one request of an exchange waits for its answer
+ */
+public record RepairSettings(Duration interval, int depth, long maxRecordsPerSecond, long maxBytesInFlight,
+    int maxRecordsPerBatch, Duration requestTimeout) {
+
+  /** The default pause between periodic rounds. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(10);
+  /** The default depth: 1,024 leaves. */
+  public static final int DEFAULT_DEPTH = 10;
+  /** The default record rate. */
+  public static final long DEFAULT_MAX_RECORDS_PER_SECOND = 1000;
+  /** The default bound on record bytes in flight: 4 MiB. */
+  public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 4L << 20;
+  /** The default batch. */
+  public static final int DEFAULT_MAX_RECORDS_PER_BATCH = 64;
+  /** The largest batch (the replica protocol's batch bound). */
+  public static final int MAX_RECORDS_PER_BATCH = 512;
+  /** The default request timeout. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+  public RepairSettings {
+    requireNonNull(interval, "interval");
+    requireNonNull(requestTimeout, "requestTimeout");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("repair interval = " + interval + " is out of range; need > 0");
+    }
+    if (depth < 1 || depth > MerkleTree.MAX_DEPTH) {
+      throw new IllegalArgumentException("repair depth = " + depth + " is out of range; need 1 <= depth <= "
+          + MerkleTree.MAX_DEPTH);
+    }
+    if (maxRecordsPerSecond < 1 || maxRecordsPerSecond > 1_000_000_000L) {
+      throw new IllegalArgumentException("repair maxRecordsPerSecond = " + maxRecordsPerSecond
+          + " is out of range; need 1 <= maxRecordsPerSecond <= 1000000000");
+    }
+    if (maxBytesInFlight < 1) {
+      throw new IllegalArgumentException("repair maxBytesInFlight = " + maxBytesInFlight + " is out of range; need >= 1");
+    }
+    if (maxRecordsPerBatch < 1 || maxRecordsPerBatch > MAX_RECORDS_PER_BATCH) {
+      throw new IllegalArgumentException("repair maxRecordsPerBatch = " + maxRecordsPerBatch
+          + " is out of range; need 1 <= maxRecordsPerBatch <= " + MAX_RECORDS_PER_BATCH);
+    }
+    if (requestTimeout.isNegative() || requestTimeout.isZero() || requestTimeout.toMillis() < 1) {
+      throw new IllegalArgumentException("repair requestTimeout = " + requestTimeout + " is out of range; need >= 1 ms");
+    }
+  }
+
+  /** The defaults. */
+  public static RepairSettings defaults() {
+    return new RepairSettings(DEFAULT_INTERVAL, DEFAULT_DEPTH, DEFAULT_MAX_RECORDS_PER_SECOND, DEFAULT_MAX_BYTES_IN_FLIGHT,
+        DEFAULT_MAX_RECORDS_PER_BATCH, DEFAULT_REQUEST_TIMEOUT);
+  }
+
+  /** These settings with another depth. */
+  public RepairSettings withDepth(int newDepth) {
+    return new RepairSettings(interval, newDepth, maxRecordsPerSecond, maxBytesInFlight, maxRecordsPerBatch, requestTimeout);
+  }
+
+  /** These settings with another record rate. */
+  public RepairSettings withMaxRecordsPerSecond(long perSecond) {
+    return new RepairSettings(interval, depth, perSecond, maxBytesInFlight, maxRecordsPerBatch, requestTimeout);
+  }
+}
