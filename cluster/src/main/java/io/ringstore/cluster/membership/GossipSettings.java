@@ -2,6 +2,7 @@ package io.ringstore.cluster.membership;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * How a {@link Gossiper} gossips. Every setting has a default ({@link #defaults(String, List)})
@@ -18,10 +19,14 @@ import java.util.List;
  *     {@value #MIN_FRAME_BYTES} to {@value #MAX_FRAME_BYTES}); a cluster of about 1,000 nodes fits
  *     its digests in the default
  * @param failureTimeout how long without heartbeat progress before the timeout detector calls a
- *     node down (default 10 s; at least 2 intervals)
+ *     node down (default 10 s; at least 2 intervals); the phi detector is not bounded by it, but
+ *     its default acceptable pause derives from it so that a node beating punctually once an
+ *     interval is judged down about this long after its last heartbeat ({@link FailureDetection})
  * @param leftRetention how long a node that {@link NodeStatus#LEFT left} stays in the view (so
  *     that its LEFT status reaches everyone) before it is removed (default 10 min; at least
  *     {@code failureTimeout})
+ * @param failureDetection the failure detector and its parameters (default phi accrual,
+ *     {@link FailureDetection#defaults()}); {@link #newFailureDetector()} builds it
  */
 public record GossipSettings(
     String cluster,
@@ -30,7 +35,8 @@ public record GossipSettings(
     int fanout,
     int maxFrameBytes,
     Duration failureTimeout,
-    Duration leftRetention) {
+    Duration leftRetention,
+    FailureDetection failureDetection) {
 
   /** The smallest frame bound: a value of the largest size must fit in a frame. */
   public static final int MIN_FRAME_BYTES = 20 * 1024;
@@ -56,31 +62,50 @@ public record GossipSettings(
       throw new IllegalArgumentException("gossip.leftRetention = " + leftRetention
           + " is too short; need at least gossip.failureTimeout = " + failureTimeout);
     }
+    Objects.requireNonNull(failureDetection, "gossip.failureDetection");
+  }
+
+  /** These settings with the default failure detection ({@link FailureDetection#defaults()}: phi accrual). */
+  public GossipSettings(
+      String cluster, List<String> seeds, Duration interval, int fanout, int maxFrameBytes, Duration failureTimeout,
+      Duration leftRetention) {
+    this(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, FailureDetection.defaults());
   }
 
   /** The defaults for {@code cluster} with {@code seeds}. */
   public static GossipSettings defaults(String cluster, List<String> seeds) {
-    return new GossipSettings(cluster, seeds, Duration.ofSeconds(1), 2, 64 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(10));
+    return new GossipSettings(cluster, seeds, Duration.ofSeconds(1), 2, 64 * 1024, Duration.ofSeconds(10), Duration.ofMinutes(10),
+        FailureDetection.defaults());
   }
 
   /** These settings with {@code fanout}. */
   public GossipSettings withFanout(int fanout) {
-    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention);
+    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, failureDetection);
   }
 
   /** These settings with {@code maxFrameBytes}. */
   public GossipSettings withMaxFrameBytes(int maxFrameBytes) {
-    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention);
+    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, failureDetection);
   }
 
   /** These settings with {@code failureTimeout}. */
   public GossipSettings withFailureTimeout(Duration failureTimeout) {
-    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention);
+    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, failureDetection);
   }
 
   /** These settings with {@code leftRetention}. */
   public GossipSettings withLeftRetention(Duration leftRetention) {
-    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention);
+    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, failureDetection);
+  }
+
+  /** These settings with {@code failureDetection}. */
+  public GossipSettings withFailureDetection(FailureDetection failureDetection) {
+    return new GossipSettings(cluster, seeds, interval, fanout, maxFrameBytes, failureTimeout, leftRetention, failureDetection);
+  }
+
+  /** A new failure detector as {@link #failureDetection()} says, for these interval and failure timeout. */
+  public FailureDetector newFailureDetector() {
+    return failureDetection.newDetector(interval, failureTimeout);
   }
 
   static void checkMaxFrameBytes(int maxFrameBytes) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -24,8 +25,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>A round</b> ({@link #tick()}, every {@link GossipSettings#interval()} once
  * {@link #start started}): bump the local heartbeat (a new version); judge every node alive or down
- * with the {@link FailureDetector}; remove nodes that left more than
- * {@link GossipSettings#leftRetention()} ago; send a Syn to {@link GossipSettings#fanout()} random
+ * with the {@link FailureDetector} ({@link GossipSettings#newFailureDetector()} builds the configured
+ * one; each change of a judgement is logged once, at INFO, with the detector's numbers, and a down
+ * node stays a member); remove nodes that left more than {@link GossipSettings#leftRetention()} ago;
+ * send a Syn to {@link GossipSettings#fanout()} random
  * live peers, to one random down node with probability {@code down / (live + 1)} (so a healed
  * partition or a returning node is found), and to a random seed when no peer is live, or with
  * probability {@code seeds / (live + down)} when no seed was picked or fewer nodes are live than
@@ -73,6 +76,7 @@ public final class Gossiper implements Membership {
   private final Map<NodeId, Member> members = new TreeMap<>();
   private final Map<NodeId, Long> leftSinceNanos = new HashMap<>();
   private final Map<NodeId, long[]> removed = new HashMap<>(); // node -> {generation, removedAtNanos}
+  private final Map<NodeId, Long> downSinceNanos = new HashMap<>(); // members judged down (LEFT ones aside)
   private long localVersion;
   private long rounds;
   private long framesSent;
@@ -451,9 +455,19 @@ public final class Gossiper implements Membership {
         continue; // a node that left stops gossiping: that is no news
       }
       if (alive) {
+        Long since = downSinceNanos.remove(member.id());
+        String how = failureDetector.describe(member.id(), nowNanos);
+        if (since == null) {
+          LOG.log(Level.INFO, "node {0} judges node {1} up again ({2})", self, member.id(), how);
+        } else {
+          LOG.log(Level.INFO, "node {0} judges node {1} up again after {2} down ({3})", self, member.id(),
+              String.format(Locale.ROOT, "%,.1f s", (nowNanos - since) / 1e9), how);
+        }
         events.add(() -> each(l -> l.onUp(judged)));
       } else {
-        LOG.log(Level.INFO, "node {0} judges node {1} down", self, member.id());
+        downSinceNanos.put(member.id(), nowNanos);
+        LOG.log(Level.INFO, "node {0} judges node {1} down ({2})", self, member.id(),
+            failureDetector.describe(member.id(), nowNanos));
         events.add(() -> each(l -> l.onDown(judged)));
       }
     }
@@ -469,6 +483,7 @@ public final class Gossiper implements Membership {
       EndpointState state = states.remove(node);
       members.remove(node);
       leftSinceNanos.remove(node);
+      downSinceNanos.remove(node);
       failureDetector.forget(node);
       removed.put(node, new long[] {state == null ? 0 : state.generation(), nowNanos});
       LOG.log(Level.INFO, "node {0} removed node {1}, which left", self, node);
@@ -515,6 +530,15 @@ public final class Gossiper implements Membership {
   /** A copy of every node's state as this node holds it, its own included (for tests and tools). */
   public synchronized Map<NodeId, EndpointState> states() {
     return Map.copyOf(states);
+  }
+
+  /**
+   * How this node judges {@code node}'s liveness now, with the failure detector's numbers, for
+   * status displays and tools; e.g. {@code "phi 0.4 < 8.0 after 310 ms without heartbeat; mean
+   * interval 1,002 ms, std dev 100 ms"}.
+   */
+  public synchronized String liveness(NodeId node) {
+    return node.equals(self) ? "self" : failureDetector.describe(node, ticker.nanos());
   }
 
   /** The counters. */

@@ -2,6 +2,7 @@ package io.ringstore.cluster.membership;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,5 +39,16 @@ public final class TimeoutFailureDetector implements FailureDetector {
   @Override
   public void forget(NodeId node) {
     lastReportNanos.remove(node);
+  }
+
+  @Override
+  public String describe(NodeId node, long nowNanos) {
+    Long last = lastReportNanos.get(node);
+    if (last == null) {
+      return "no heartbeat seen";
+    }
+    long silentNanos = nowNanos - last;
+    return String.format(Locale.ROOT, "%,d ms without heartbeat %s timeout %,d ms", silentNanos / 1_000_000,
+        silentNanos < timeoutNanos ? "<" : ">=", timeoutNanos / 1_000_000);
   }
 }

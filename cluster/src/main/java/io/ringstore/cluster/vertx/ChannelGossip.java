@@ -6,7 +6,6 @@ import io.ringstore.cluster.membership.Gossiper;
 import io.ringstore.cluster.membership.NodeId;
 import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.membership.StateKey;
-import io.ringstore.cluster.membership.TimeoutFailureDetector;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Env;
 import io.ringstore.spi.env.Scheduler;
@@ -51,11 +50,11 @@ final class ChannelGossip {
   Gossiper start(ClusterChannel channel, String address, String vertxNodeId) {
     int maxFrameBytes = Math.min(64 * 1024, settings.maxFrameBytes() - ChannelFrame.HEADER_BYTES);
     GossipSettings gossipSettings = new GossipSettings(CLUSTER, settings.seeds(), settings.gossipInterval(), 2, maxFrameBytes,
-        settings.downAfter(), max(Duration.ofMinutes(10), settings.downAfter()));
+        settings.downAfter(), max(Duration.ofMinutes(10), settings.downAfter()), settings.failureDetection());
     GossipCodec codec = new GossipCodec(maxFrameBytes);
     Gossiper g = new Gossiper(gossipSettings, NodeId.of(settings.stableNodeId()), address, env.clock(), env.ticker(),
         new SplittableRandom(), (to, frame) -> channel.sendGossip(to, codec.encode(frame)),
-        new TimeoutFailureDetector(settings.downAfter()));
+        gossipSettings.newFailureDetector());
     g.setWeight(settings.weight());
     g.setState(StateKey.VERTX_NODE_ID, Bytes.utf8(vertxNodeId));
     gossiper = g;

@@ -1,10 +1,13 @@
 package io.ringstore.cluster.vertx;
 
+import io.ringstore.cluster.membership.FailureDetection;
 import io.ringstore.cluster.membership.NodeId;
+import io.ringstore.cluster.membership.PhiAccrualFailureDetector;
 import io.ringstore.cluster.node.NodeOptions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -26,9 +29,17 @@ import java.util.UUID;
  * @param maxFrameBytes the bound of every channel frame (64 KiB to 256 MiB, default 16 MiB)
  * @param gossipInterval the time between two gossip rounds ({@code ringstore.gossip.intervalMillis};
  *     10 ms to 1 min, default 1 s)
- * @param downAfter how long a member's heartbeat may stand still before gossip judges it down and
- *     the coordinator removes it ({@code ringstore.gossip.downAfterMillis}; 2 gossip intervals to
- *     10 min, default 5 s)
+ * @param downAfter the failure timeout ({@code ringstore.gossip.downAfterMillis}; 2 gossip intervals
+ *     to 10 min, default 5 s): with the timeout detector, how long a member's heartbeat may stand
+ *     still before gossip judges it down; with phi accrual (the default), the silence after which
+ *     a member beating punctually is judged down (the default acceptable pause derives from it;
+ *     irregular heartbeats get more time). The {@code FailureWatch} also uses it (pause detection,
+ *     hold-off, members gossip never mapped).
+ * @param failureDetection how gossip judges liveness ({@code ringstore.gossip.failureDetector}:
+ *     {@code phi} (default) or {@code timeout}; {@code ringstore.gossip.phiThreshold} (8, 1 to 16),
+ *     {@code ringstore.gossip.minStdDevMillis} (100, 1 to 60000),
+ *     {@code ringstore.gossip.acceptablePauseMillis} (derived from downAfter unless set, 0 to 600000),
+ *     {@code ringstore.gossip.maxSamples} (1000, 10 to 100000)); see {@link FailureDetection}
  * @param serializableFilter the allow-list of classes whose values a cluster map may carry by Java
  *     serialisation ({@code ringstore.cluster.serializableFilter}), in JDK {@code ObjectInputFilter}
  *     pattern syntax (e.g. {@code com.example.**}); empty (the default) refuses every value that is
@@ -46,6 +57,7 @@ public record ClusterManagerSettings(
     int maxFrameBytes,
     Duration gossipInterval,
     Duration downAfter,
+    FailureDetection failureDetection,
     String serializableFilter) {
 
   /** The {@code NodeInfo} metadata key of the stable node id. */
@@ -93,20 +105,25 @@ public record ClusterManagerSettings(
           + " is out of range; need 2 x ringstore.gossip.intervalMillis = " + gossipInterval.multipliedBy(2).toMillis()
           + " to 600000");
     }
+    Objects.requireNonNull(failureDetection, "failureDetection");
     new ClusterValueCodec(serializableFilter); // checks the pattern, naming the setting
   }
 
   /** Defaults: loopback, any port, no seeds, a random stable id, weight 1. */
   public static ClusterManagerSettings defaults() {
     return new ClusterManagerSettings("127.0.0.1", 0, List.of(), UUID.randomUUID().toString(), 1,
-        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5), "");
+        Duration.ofSeconds(10), Duration.ofSeconds(30), 16 * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(5),
+        FailureDetection.defaults(), "");
   }
 
   /**
    * The defaults overridden by {@code ringstore.cluster.host}, {@code ringstore.cluster.port},
    * {@code ringstore.cluster.seeds} (comma-separated), {@code ringstore.node.id},
    * {@code ringstore.node.weight}, {@code ringstore.gossip.intervalMillis},
-   * {@code ringstore.gossip.downAfterMillis} and {@code ringstore.cluster.serializableFilter} in {@code properties} (what {@code ServiceLoader} construction
+   * {@code ringstore.gossip.downAfterMillis}, the failure detection's {@code ringstore.gossip.failureDetector},
+   * {@code ringstore.gossip.phiThreshold}, {@code ringstore.gossip.minStdDevMillis},
+   * {@code ringstore.gossip.acceptablePauseMillis} and {@code ringstore.gossip.maxSamples}, and
+   * {@code ringstore.cluster.serializableFilter} in {@code properties} (what {@code ServiceLoader} construction
    * reads from the system properties).
    */
   public static ClusterManagerSettings from(Properties properties) {
@@ -121,7 +138,55 @@ public record ClusterManagerSettings(
         d.requestTimeout(), d.joinTimeout(), d.maxFrameBytes(),
         Duration.ofMillis(longProperty(properties, "ringstore.gossip.intervalMillis", d.gossipInterval().toMillis())),
         Duration.ofMillis(longProperty(properties, "ringstore.gossip.downAfterMillis", d.downAfter().toMillis())),
+        failureDetection(properties, d.failureDetection()),
         properties.getProperty(ClusterValueCodec.FILTER_SETTING, d.serializableFilter()));
+  }
+
+  /** The {@code ringstore.gossip.*} failure-detection properties over {@code d}, each checked with its name. */
+  static FailureDetection failureDetection(Properties properties, FailureDetection d) {
+    String kind = properties.getProperty("ringstore.gossip.failureDetector");
+    double threshold = doubleProperty(properties, "ringstore.gossip.phiThreshold", d.phiThreshold());
+    if (!(threshold >= PhiAccrualFailureDetector.MIN_THRESHOLD && threshold <= PhiAccrualFailureDetector.MAX_THRESHOLD)) {
+      throw new IllegalArgumentException("ringstore.gossip.phiThreshold = "
+          + properties.getProperty("ringstore.gossip.phiThreshold").trim() + " is out of range; need "
+          + (int) PhiAccrualFailureDetector.MIN_THRESHOLD + " to " + (int) PhiAccrualFailureDetector.MAX_THRESHOLD);
+    }
+    long minStdDevMillis = longProperty(properties, "ringstore.gossip.minStdDevMillis", d.minStdDev().toMillis());
+    long maxMinStdDevMillis = FailureDetection.MAX_MIN_STD_DEV.toMillis();
+    if (minStdDevMillis < 1 || minStdDevMillis > maxMinStdDevMillis) {
+      throw new IllegalArgumentException("ringstore.gossip.minStdDevMillis = " + minStdDevMillis + " is out of range; need 1 to "
+          + maxMinStdDevMillis);
+    }
+    Duration pause = d.acceptablePause();
+    if (properties.getProperty("ringstore.gossip.acceptablePauseMillis") != null) {
+      long pauseMillis = longProperty(properties, "ringstore.gossip.acceptablePauseMillis", 0);
+      long maxPauseMillis = FailureDetection.MAX_ACCEPTABLE_PAUSE.toMillis();
+      if (pauseMillis < 0 || pauseMillis > maxPauseMillis) {
+        throw new IllegalArgumentException("ringstore.gossip.acceptablePauseMillis = " + pauseMillis
+            + " is out of range; need 0 to " + maxPauseMillis);
+      }
+      pause = Duration.ofMillis(pauseMillis);
+    }
+    int maxSamples = intProperty(properties, "ringstore.gossip.maxSamples", d.maxSamples());
+    if (maxSamples < PhiAccrualFailureDetector.MIN_SAMPLES || maxSamples > PhiAccrualFailureDetector.MAX_SAMPLES) {
+      throw new IllegalArgumentException("ringstore.gossip.maxSamples = " + maxSamples + " is out of range; need "
+          + PhiAccrualFailureDetector.MIN_SAMPLES + " to " + PhiAccrualFailureDetector.MAX_SAMPLES);
+    }
+    return new FailureDetection(kind == null ? d.kind() : FailureDetection.Kind.parse("ringstore.gossip.failureDetector", kind),
+        threshold, Duration.ofMillis(minStdDevMillis), pause, maxSamples);
+  }
+
+  /** Property {@code name} as a double, or {@code fallback} if unset; an error naming it if not a number. */
+  static double doubleProperty(Properties properties, String name, double fallback) {
+    String value = properties.getProperty(name);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " = '" + value + "' is not a number", e);
+    }
   }
 
   /** Property {@code name} as a long, or {@code fallback} if unset; an error naming it if not a number. */
@@ -153,18 +218,24 @@ public record ClusterManagerSettings(
   /** These settings with {@code port} and {@code seeds}. */
   public ClusterManagerSettings withAddress(int port, List<String> seeds) {
     return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
-        gossipInterval, downAfter, serializableFilter);
+        gossipInterval, downAfter, failureDetection, serializableFilter);
   }
 
   /** These settings with gossip rounds every {@code interval} and a member down after {@code downAfter}. */
   public ClusterManagerSettings withGossip(Duration interval, Duration downAfter) {
     return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
-        interval, downAfter, serializableFilter);
+        interval, downAfter, failureDetection, serializableFilter);
+  }
+
+  /** These settings with {@code failureDetection} (see the record's doc). */
+  public ClusterManagerSettings withFailureDetection(FailureDetection failureDetection) {
+    return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
+        gossipInterval, downAfter, failureDetection, serializableFilter);
   }
 
   /** These settings with the Java-serialisation allow-list {@code serializableFilter} (see the record's doc). */
   public ClusterManagerSettings withSerializableFilter(String serializableFilter) {
     return new ClusterManagerSettings(host, port, seeds, stableNodeId, weight, requestTimeout, joinTimeout, maxFrameBytes,
-        gossipInterval, downAfter, serializableFilter);
+        gossipInterval, downAfter, failureDetection, serializableFilter);
   }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Many {@link Gossiper}s on one {@link SimulatedNetwork} and one {@link FakeTime}, with a record of
@@ -28,6 +29,7 @@ final class SimulatedCluster {
   /** event ("joined n3", "status n3 NORMAL", "down n3", ...) -> observer -> first time heard. */
   private final Map<String, Map<NodeId, Long>> heard = new HashMap<>();
   private final List<String> events = new ArrayList<>();
+  private Function<GossipSettings, FailureDetector> detectors = GossipSettings::newFailureDetector;
 
   SimulatedCluster(GossipSettings settings, long seed, Duration minDelay, Duration maxDelay, double lossRate) {
     this.settings = settings;
@@ -47,7 +49,7 @@ final class SimulatedCluster {
   Gossiper start(int i, NodeStatus status) {
     NodeId id = id(i);
     Gossiper gossiper = new Gossiper(settings, id, address(i), time, time, random.split(), network,
-        new TimeoutFailureDetector(settings.failureTimeout()));
+        detectors.apply(settings));
     if (status != NodeStatus.JOINING) {
       gossiper.setStatus(status);
     }
@@ -96,6 +98,22 @@ final class SimulatedCluster {
   private void record(String event, NodeId observer) {
     events.add(time.nanos() + " " + observer + ": " + event);
     heard.computeIfAbsent(event, e -> new HashMap<>()).putIfAbsent(observer, time.nanos());
+  }
+
+  /** Nodes started from now on judge liveness with a detector from {@code detectors} (default: the settings' own). */
+  void useDetectors(Function<GossipSettings, FailureDetector> detectors) {
+    this.detectors = detectors;
+  }
+
+  /** Stops node {@code i}'s rounds and cuts it off the network, keeping its state (a paused process). */
+  void pause(int i) {
+    crash(i);
+  }
+
+  /** Attaches paused node {@code i} again and restarts its rounds, at the same generation (the process resumed). */
+  void resume(int i) {
+    network.attach(address(i), nodes.get(id(i)));
+    nodes.get(id(i)).start(time);
   }
 
   /** Stops node {@code i} and cuts it off the network (a crash, as the others see it). */
