@@ -17,7 +17,10 @@ import java.util.PriorityQueue;
 public final class FakeTime implements Clock, Ticker, Scheduler {
 
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
-  private long wallMillis; // guarded by this
+  // the wall clock is wallMillis at the ticker's wallBaseNanos, and moves with the ticker: no step
+  // of advance() loses its sub-millisecond rest (guarded by this)
+  private long wallMillis;
+  private long wallBaseNanos;
   private long nanos; // guarded by this
   private long sequence; // guarded by this
 
@@ -25,6 +28,7 @@ public final class FakeTime implements Clock, Ticker, Scheduler {
   public FakeTime(Instant start) {
     this.wallMillis = start.toEpochMilli();
     this.nanos = 1_000_000_000L;
+    this.wallBaseNanos = nanos;
   }
 
   /** Time that starts at 2030-01-01T00:00:00Z. */
@@ -34,7 +38,7 @@ public final class FakeTime implements Clock, Ticker, Scheduler {
 
   @Override
   public synchronized long millis() {
-    return wallMillis;
+    return wallMillis + Math.floorDiv(nanos - wallBaseNanos, 1_000_000L);
   }
 
   @Override
@@ -56,12 +60,10 @@ public final class FakeTime implements Clock, Ticker, Scheduler {
       synchronized (this) {
         Task head = tasks.peek();
         if (head == null || head.dueNanos > target) {
-          wallMillis += (target - nanos) / 1_000_000L;
           nanos = target;
           return;
         }
         tasks.poll();
-        wallMillis += (head.dueNanos - nanos) / 1_000_000L;
         nanos = Math.max(nanos, head.dueNanos);
         due = head;
       }
@@ -74,6 +76,7 @@ public final class FakeTime implements Clock, Ticker, Scheduler {
   /** Sets the wall clock alone (a clock step, as NTP may make), leaving the ticker as it is. */
   public synchronized void setWallClock(Instant instant) {
     wallMillis = instant.toEpochMilli();
+    wallBaseNanos = nanos;
   }
 
   /** The number of tasks waiting to run. */
