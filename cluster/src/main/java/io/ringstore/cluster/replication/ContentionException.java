@@ -4,7 +4,8 @@ import io.ringstore.spi.RingstoreException;
 
 /**
  * A read-modify-write of one key gave up: every attempt met a concurrent update of the key at its
- * primary (the bound is {@link Coordinator#MAX_ATTEMPTS}). Nothing of the last attempt was written.
+ * primary, for at least {@link Coordinator#MAX_ATTEMPTS} attempts and the keyspace's write timeout (or
+ * {@link Coordinator#MAX_ATTEMPTS_AT_ALL} attempts). Nothing of the last attempt was written.
  */
 public class ContentionException extends RingstoreException {
   private static final long serialVersionUID = 1L;

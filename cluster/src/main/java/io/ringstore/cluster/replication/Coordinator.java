@@ -50,7 +50,9 @@ import org.jspecify.annotations.Nullable;
  *       checks that its copy has not moved on (its clock equals the one the decision was made
  *       on), makes the new version with a dot of its own, writes it, sends it to the other live
  *       replicas and acknowledges after W ({@link WriteRound}). If the copy moved on, the
- *       coordinator decides again on the newer record, at most {@link #MAX_ATTEMPTS} times.
+ *       coordinator decides again on the newer record, after a pause that grows with its place
+ *       in the key's queue and with its attempts, until it commits or the conflicts have lasted
+ *       the write timeout ({@link #MAX_ATTEMPTS}).
  * </ul>
  * Too few live replicas for a quorum fail at once; too few answers in time fail after the
  * keyspace's timeout; both with a {@link QuorumNotReachedException} that says how many replicas
@@ -70,8 +72,14 @@ import org.jspecify.annotations.Nullable;
 public final class Coordinator {
   private static final System.Logger LOG = System.getLogger(Coordinator.class.getName());
 
-  /** How many times an update decides again after a concurrent update of its key. */
+  /**
+   * How many times at least an update decides again after concurrent updates of its key overtook
+   * it, before it may give up: it gives up once it has made this many attempts and the conflicts
+   * have lasted the keyspace's write timeout, or after {@link #MAX_ATTEMPTS_AT_ALL} attempts.
+   */
   public static final int MAX_ATTEMPTS = 64;
+  /** The most attempts an update makes, however short its pauses. */
+  public static final int MAX_ATTEMPTS_AT_ALL = 4096;
 
   private final String nodeId;
   private final KeyspaceSettings settings;
@@ -293,16 +301,17 @@ public final class Coordinator {
     requireWritable(placement, writeQuorum);
     long ticket = tickets.incrementAndGet();
     if (operation.blind()) {
-      return attempt(key, operation, ticket, null, false, writeQuorum, placement, decisions, 1);
+      return attempt(key, operation, ticket, null, false, writeQuorum, placement, decisions, 1, ticker.nanos());
     }
     return readRound(key, readQuorum, true, placement)
-        .thenComposeAsync(record -> attempt(key, operation, ticket, record, false, writeQuorum, placement, decisions, 1),
+        .thenComposeAsync(record -> attempt(key, operation, ticket, record, false, writeQuorum, placement, decisions, 1,
+            ticker.nanos()),
             decisions);
   }
 
   /** One decision of {@code operation} on {@code seen} and its commit at the primary. */
   private CompletableFuture<@Nullable StoredRecord> attempt(Bytes key, KeyOperation operation, long ticket, @Nullable StoredRecord seen,
-      boolean sendSeen, int writeQuorum, Placement placement, Executor decisions, int attempt) {
+      boolean sendSeen, int writeQuorum, Placement placement, Executor decisions, int attempt, long firstNanos) {
     Mutation mutation = requireNonNull(operation.apply(seen), "the operation's mutation");
     String primary = placement.live().get(0);
     boolean localPrimary = primary.equals(nodeId);
@@ -340,23 +349,26 @@ public final class Coordinator {
         return CompletableFuture.completedFuture(stored);
       }
       if (answer instanceof ReplicaReply.Conflict conflict) {
-        if (attempt >= MAX_ATTEMPTS) {
+        long elapsedNanos = ticker.nanos() - firstNanos;
+        if ((attempt >= MAX_ATTEMPTS && elapsedNanos >= settings.writeTimeout().toNanos()) || attempt >= MAX_ATTEMPTS_AT_ALL) {
           return CompletableFuture.failedFuture(new ContentionException(String.format(
-              "cache '%s': an update of key %s gave up after %d attempts, each overtaken by a concurrent update at its primary %s",
-              settings.name(), key, attempt, primary)));
+              "cache '%s': an update of key %s gave up after %d attempts in %d ms (writeTimeout %d ms), each overtaken by a"
+                  + " concurrent update at its primary %s", settings.name(), key, attempt, elapsedNanos / 1_000_000,
+              settings.writeTimeout().toMillis(), primary)));
         }
         StoredRecord current = conflict.current();
         StoredRecord next = seen == null ? current : current == null ? seen : StoredRecord.sync(seen, current);
         if (conflict.place() == 0) {
           // the primary queued this update at the head (see commit): its turn, no pause
-          return attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1);
+          return attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1, firstNanos);
         }
         // a random pause, growing with the place in the queue, while the updates ahead commit
         CompletableFuture<Void> pause = new CompletableFuture<>();
         env.scheduler().schedule(() -> pause.complete(null),
-            Duration.ofNanos(1000 * commits.backoffMicros(conflict.place())));
+            Duration.ofNanos(1000 * commits.backoffMicros(conflict.place(), attempt)));
         return pause.thenComposeAsync(
-            ignored -> attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1), decisions);
+            ignored -> attempt(key, operation, ticket, next, true, writeQuorum, placement, decisions, attempt + 1, firstNanos),
+            decisions);
       }
       return CompletableFuture.failedFuture(refusal(primary, answer));
     }, decisions).toCompletableFuture();
@@ -592,7 +604,8 @@ public final class Coordinator {
 
   /** The longest a caller waits for an update: every attempt's read and commit, each at its timeout. */
   long updateDeadlineMillis() {
-    return (settings.readTimeout().toMillis() + 2 * settings.writeTimeout().toMillis()) * (MAX_ATTEMPTS + 1L);
+    return (settings.readTimeout().toMillis() + 2 * settings.writeTimeout().toMillis()) * (MAX_ATTEMPTS + 1L)
+        + PrimaryCommits.MAX_BACKOFF_MICROS / 1000 * MAX_ATTEMPTS_AT_ALL;
   }
 
   <T> T await(CompletableFuture<T> outcome, long timeoutMillis, String what) {

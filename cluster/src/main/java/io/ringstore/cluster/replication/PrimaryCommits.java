@@ -227,9 +227,13 @@ final class PrimaryCommits {
     }
   }
 
-  /** A pause in [0, min(MAX_BACKOFF_MICROS, 500 x place)) microseconds, spread by a stateless hash. */
-  long backoffMicros(int place) {
-    long bound = Math.min(MAX_BACKOFF_MICROS, 500L * place);
+  /**
+   * A pause in [0, min(MAX_BACKOFF_MICROS, 500 x place x (1 + attempt / 16))) microseconds, spread
+   * by a stateless hash: longer the further back in the key's queue and the longer the update has
+   * been waiting (a turn held by an update that does not come back lasts {@link #TURN_NANOS}).
+   */
+  long backoffMicros(int place, int attempt) {
+    long bound = Math.min(MAX_BACKOFF_MICROS, 500L * place * (1 + attempt / 16));
     long h = ticker.nanos() ^ ((long) nodeId.hashCode() << 32) ^ place;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
