@@ -2,6 +2,7 @@ package io.ringstore.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ringstore.cluster.repair.RepairReport;
 import io.ringstore.cluster.replication.Coordinator;
 import io.ringstore.cluster.replication.KeyOperation;
 import io.ringstore.cluster.replication.Mutation;
@@ -583,6 +584,12 @@ final class KeyspaceCache<K, V> extends AsyncDelegation<K, V> {
   @Override
   public RingView<K> ringView() {
     return ringView(coordinator.settings().writeQuorum(), coordinator.settings().readQuorum());
+  }
+
+  @Override
+  public CompletionStage<List<RepairReport>> repair() {
+    checkOpen();
+    return manager.node().repair(coordinator.settings().name());
   }
 
   /** The ring view with these quorums (a {@link QuorumView}'s). */

@@ -3,6 +3,7 @@ package io.ringstore.provider;
 import io.ringstore.cluster.handoff.HandoffSettings;
 import io.ringstore.cluster.node.NodeOptions;
 import io.ringstore.cluster.node.RingstoreNode;
+import io.ringstore.cluster.repair.RepairSettings;
 import io.ringstore.cluster.vertx.ClusterManagerSettings;
 import io.ringstore.cluster.vertx.EventBusSettings;
 import io.ringstore.cluster.vertx.HardenedEventBus;
@@ -41,10 +42,10 @@ final class NodeLauncher {
   /**
    * The prefixes of node settings: a manager property under one of them is a node setting
    * ({@code ringstore.node.*}, {@code ringstore.cluster.*}, {@code ringstore.gossip.*},
-   * {@code ringstore.bus.*}, {@code ringstore.handoff.*}; docs/configuration.md lists them).
+   * {@code ringstore.bus.*}, {@code ringstore.handoff.*}, {@code ringstore.repair.*}; docs/configuration.md lists them).
    */
   static final List<String> NODE_PREFIXES = List.of("ringstore.node.", "ringstore.cluster.", "ringstore.gossip.", "ringstore.bus.",
-      HandoffSettings.PREFIX);
+      HandoffSettings.PREFIX, RepairSettings.PREFIX);
 
   private NodeLauncher() {}
 
@@ -77,7 +78,8 @@ final class NodeLauncher {
         throw new IllegalArgumentException(NODE_WEIGHT + " = " + weight.trim() + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT, e);
       }
     }
-    options = options.withHandoff(HandoffSettings.from(settings));
+    options = options.withHandoff(HandoffSettings.from(settings))
+        .withRepair(RepairSettings.from(settings), RepairSettings.periodic(settings));
     String bootstrap = settings.getProperty(NODE_BOOTSTRAP);
     if (bootstrap != null) {
       String value = bootstrap.trim();

@@ -2,6 +2,7 @@ package io.ringstore.provider;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ringstore.cluster.repair.RepairReport;
 import io.ringstore.provider.configuration.RingstoreConfiguration;
 import io.ringstore.provider.processor.ProcessorResult;
 import io.ringstore.spi.EngineEntry;
@@ -214,6 +215,11 @@ final class QuorumView<K, V> extends AsyncDelegation<K, V> {
   @Override
   public RingView<K> ringView() {
     return cache.ringView(async.writeQuorum(), async.readQuorum());
+  }
+
+  @Override
+  public CompletionStage<List<RepairReport>> repair() {
+    return cache.repair();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.ringstore.provider;
 
+import io.ringstore.cluster.repair.RepairReport;
 import io.ringstore.spi.SiblingResolver;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *       write that descends exactly what was read (as Riak clients do).
  *   <li>A {@link CompletionStage} variant of every single-key operation and of {@code getAll},
  *       {@code putAll} and {@code removeAll(keys)}.
- *   <li>{@link #ringView()}: where the cache's keys live.
+ *   <li>{@link #ringView()}: where the cache's keys live, and which nodes are judged alive.
+ *   <li>{@link #repair()}: an anti-entropy round of the cache, on demand.
  * </ul>
  *
  * <p><b>The asynchronous operations</b> have the semantics of their synchronous namesakes: the
@@ -114,6 +116,17 @@ public interface RingstoreCache<K, V> extends Cache<K, V> {
 
   /** This node's view of the ring the cache's keys are on, with the cache's (or view's) N, W and R. */
   RingView<K> ringView();
+
+  /**
+   * Runs one anti-entropy round of this cache now (docs/anti-entropy.md): this node's replica is
+   * compared with every other live node's over the ranges both replicate, by Merkle trees, and just
+   * the differing records are exchanged and merged by vector clock. Completes with one report per
+   * peer (records pulled and pushed, failures), never exceptionally; a cache with an eviction bound
+   * is not repaired (one "skipped" report).
+   *
+   * @throws IllegalStateException if the cache is closed, or its node is embedded (a cluster of one)
+   */
+  CompletionStage<List<RepairReport>> repair();
 
   // ---- asynchronous operations (see the class comment) ----
 

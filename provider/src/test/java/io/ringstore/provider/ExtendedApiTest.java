@@ -183,6 +183,7 @@ class ExtendedApiTest {
     assertThat(cache.withQuorums(3, 3).ringView().readQuorum()).isEqualTo(3);
     assertThat(ring.toString()).contains("N=3", "W=2", "R=1");
     assertThatThrownBy(() -> ring.replicasOf(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(cache::repair).isInstanceOf(IllegalStateException.class).hasMessageContaining("embedded");
   }
 
   // ---- versions, contexts and writes that descend them ----

@@ -12,6 +12,8 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +26,9 @@ import org.jspecify.annotations.Nullable;
  * flight, at most {@link HandoffSettings#replayBytesPerSecond()} a second), deletes each hint its
  * target acknowledged, drops (counts, marks for repair) those older than
  * {@link HandoffSettings#maxAge()}, and stops at the first failure (the next look retries).
- * Hints whose target is down age out the same way, looked at every quarter of the age bound.
+ * Hints whose target is down age out the same way, looked at every quarter of the age bound. A
+ * target marked for repair (versions for it were not kept) is repaired with the keyspace's
+ * anti-entropy once it is alive, and the mark cleared when the repair succeeded.
  *
  * <p>Thread-safety: thread-safe. Replays advance on the scheduler's thread and on the threads that
  * complete the hand-offs; each replay's state is guarded by its own lock.
@@ -32,8 +36,18 @@ import org.jspecify.annotations.Nullable;
 public final class HintReplay implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HintReplay.class.getName());
 
-  /** A keyspace's coordinator and the hints its primary keeps. */
-  public record Source(Coordinator coordinator, KeyspaceHints hints) {}
+  /**
+   * A keyspace's coordinator, the hints its primary keeps, and how to repair the keyspace with a
+   * node whose hints were not kept (a repair of the two replicas' common ranges: completes with
+   * whether it succeeded), or {@code null} if the keyspace is not repaired (it has an eviction bound).
+   */
+  public record Source(Coordinator coordinator, KeyspaceHints hints, @Nullable Function<String, CompletionStage<Boolean>> repair) {
+
+    /** A source without repair. */
+    public Source(Coordinator coordinator, KeyspaceHints hints) {
+      this(coordinator, hints, null);
+    }
+  }
 
   private final String self;
   private final HandoffSettings settings;
@@ -81,6 +95,7 @@ public final class HintReplay implements AutoCloseable {
         lastSweepNanos = now;
       }
       for (Source source : sources.get()) {
+        repairMarked(source);
         for (String target : source.hints().targets()) {
           if (cluster.isAlive(target) && !target.equals(self)) {
             String id = source.hints().keyspace() + "\u0000" + target;
@@ -96,6 +111,28 @@ public final class HintReplay implements AutoCloseable {
       LOG.log(Level.WARNING, "node " + self + ": looking for hints to hand off failed", e);
     } finally {
       schedule();
+    }
+  }
+
+  /** Repairs the keyspace with each live target whose missed versions no hint holds, one repair per target at a time. */
+  private void repairMarked(Source source) {
+    Function<String, CompletionStage<Boolean>> repair = source.repair();
+    if (repair == null) {
+      return;
+    }
+    for (String target : source.hints().repairMarks()) {
+      String id = source.hints().keyspace() + "\u0001" + target;
+      if (!cluster.isAlive(target) || target.equals(self) || !running.add(id)) {
+        continue;
+      }
+      LOG.log(Level.INFO, () -> "node " + self + ": repairing cache '" + source.hints().keyspace() + "' with node " + target
+          + ", which missed versions no hint holds");
+      repair.apply(target).whenComplete((repaired, failure) -> {
+        running.remove(id);
+        if (failure == null && Boolean.TRUE.equals(repaired)) {
+          source.hints().clearRepairMark(target);
+        }
+      });
     }
   }
 

@@ -89,7 +89,7 @@ final class EventBusReplicas implements ReplicaTransport {
     this.self = node.nodeId();
     this.maxFrameBytes = maxFrameBytes;
     this.maxInFlight = maxInFlight;
-    this.endpoint = new ReplicaEndpoint(node);
+    this.endpoint = new ReplicaEndpoint(node, node.options().env().ticker());
   }
 
   /** Registers this node's replica service; completes once the registration is known to the cluster. */
@@ -354,7 +354,7 @@ final class EventBusReplicas implements ReplicaTransport {
       onBatch(message, batch);
       return;
     }
-    if (node.blocks(request.keyspace())) {
+    if (node.blocks(request.keyspace()) || scansKeyspace(request)) {
       vertx.<CompletionStage<ReplicaReply>>executeBlocking(() -> endpoint.handle(request), false)
           .onComplete(ar -> {
             if (ar.failed()) {
@@ -372,10 +372,15 @@ final class EventBusReplicas implements ReplicaTransport {
     }
   }
 
+  /** Whether answering {@code request} scans the whole keyspace (an anti-entropy tree or key list): never on an event loop. */
+  private static boolean scansKeyspace(ReplicaRequest request) {
+    return request instanceof ReplicaRequest.Tree || request instanceof ReplicaRequest.Keys;
+  }
+
   private void onBatch(Message<Buffer> message, ReplicaRequest.Batch batch) {
     boolean blocks = false;
     for (ReplicaRequest request : batch.requests()) {
-      if (node.blocks(request.keyspace())) {
+      if (node.blocks(request.keyspace()) || scansKeyspace(request)) {
         blocks = true;
         break;
       }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ringstore.cluster.handoff.HandoffSettings;
 import io.ringstore.cluster.membership.NodeId;
+import io.ringstore.cluster.repair.RepairSettings;
 import io.ringstore.spi.env.Env;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +36,8 @@ public final class NodeOptions {
   private final WeakReference<ClassLoader> classLoader;
   private final HandoffSettings handoff;
   private final boolean bootstrap;
+  private final RepairSettings repair;
+  private final boolean periodicRepair;
 
   /**
    * @param nodeId this node's id, unique in its cluster: the actor of the versions it coordinates
@@ -45,11 +48,11 @@ public final class NodeOptions {
    */
   public NodeOptions(String nodeId, Env env, int vnodes, int weight, ClassLoader classLoader) {
     this(nodeId, env, vnodes, weight, new WeakReference<>(requireNonNull(classLoader, "classLoader")),
-        HandoffSettings.defaults(), false);
+        HandoffSettings.defaults(), false, RepairSettings.defaults(), true);
   }
 
   private NodeOptions(String nodeId, Env env, int vnodes, int weight, WeakReference<ClassLoader> classLoader,
-      HandoffSettings handoff, boolean bootstrap) {
+      HandoffSettings handoff, boolean bootstrap, RepairSettings repair, boolean periodicRepair) {
     requireNonNull(nodeId, "nodeId");
     requireNonNull(handoff, "handoff");
     requireNonNull(env, "env");
@@ -67,6 +70,8 @@ public final class NodeOptions {
     this.classLoader = classLoader;
     this.handoff = handoff;
     this.bootstrap = bootstrap;
+    this.repair = requireNonNull(repair, "repair");
+    this.periodicRepair = periodicRepair;
   }
 
   /** An embedded node with a generated id, the system environment and default ring settings. */
@@ -77,22 +82,22 @@ public final class NodeOptions {
 
   /** These options with another environment. */
   public NodeOptions withEnv(Env newEnv) {
-    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader, handoff, bootstrap);
+    return new NodeOptions(nodeId, newEnv, vnodes, weight, classLoader, handoff, bootstrap, repair, periodicRepair);
   }
 
   /** These options with another node id. */
   public NodeOptions withNodeId(String newNodeId) {
-    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader, handoff, bootstrap);
+    return new NodeOptions(newNodeId, env, vnodes, weight, classLoader, handoff, bootstrap, repair, periodicRepair);
   }
 
   /** These options with another capacity weight. */
   public NodeOptions withWeight(int newWeight) {
-    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader, handoff, bootstrap);
+    return new NodeOptions(nodeId, env, vnodes, newWeight, classLoader, handoff, bootstrap, repair, periodicRepair);
   }
 
   /** These options with other hinted-handoff settings ({@code ringstore.handoff.*}). */
   public NodeOptions withHandoff(HandoffSettings newHandoff) {
-    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, newHandoff, bootstrap);
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, newHandoff, bootstrap, repair, periodicRepair);
   }
 
   /**
@@ -103,7 +108,15 @@ public final class NodeOptions {
    * handoff, read repair and anti-entropy.
    */
   public NodeOptions withBootstrap(boolean newBootstrap) {
-    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, handoff, newBootstrap);
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, handoff, newBootstrap, repair, periodicRepair);
+  }
+
+  /**
+   * These options with other anti-entropy settings ({@code ringstore.repair.*}); with
+   * {@code periodic} false a node repairs only on demand.
+   */
+  public NodeOptions withRepair(RepairSettings newRepair, boolean periodic) {
+    return new NodeOptions(nodeId, env, vnodes, weight, classLoader, handoff, bootstrap, newRepair, periodic);
   }
 
   /** This node's id. */
@@ -119,6 +132,16 @@ public final class NodeOptions {
   /** Tokens per unit of capacity weight. */
   public int vnodes() {
     return vnodes;
+  }
+
+  /** How this node runs anti-entropy. */
+  public RepairSettings repair() {
+    return repair;
+  }
+
+  /** Whether this node runs anti-entropy rounds every {@link RepairSettings#interval()}, besides those asked for. */
+  public boolean periodicRepair() {
+    return periodicRepair;
   }
 
   /** Whether this node joins JOINING and receives its share of the data before it serves. */

@@ -4,6 +4,8 @@ import io.ringstore.cluster.handoff.HandoffStats;
 import io.ringstore.cluster.handoff.HintBudget;
 import io.ringstore.cluster.handoff.HintReplay;
 import io.ringstore.cluster.handoff.KeyspaceHints;
+import io.ringstore.cluster.repair.RepairReport;
+import io.ringstore.cluster.replication.AntiEntropy;
 import io.ringstore.cluster.replication.Coordinator;
 import io.ringstore.cluster.replication.Hints;
 import io.ringstore.cluster.replication.HybridLogicalClock;
@@ -14,6 +16,7 @@ import io.ringstore.spi.EvictionPolicy;
 import io.ringstore.spi.RemovalListener;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StorageEngineFactory;
+import io.ringstore.spi.env.Scheduler;
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.membership.Membership;
 import io.ringstore.cluster.membership.MembershipListener;
@@ -78,14 +81,18 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
    * One open keyspace: its coordinator, the removal listener its engine was opened with, and
    * whether a cache on this node serves it (else it is only a replica for the other nodes).
    */
-  private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served, @Nullable KeyspaceHints hints) {
+  private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served, @Nullable KeyspaceHints hints,
+      @Nullable AntiEntropy antiEntropy, Scheduler.@Nullable Cancellable repairs) {
 
     Keyspace served(boolean nowServed) {
-      return new Keyspace(coordinator, removals, nowServed, hints);
+      return new Keyspace(coordinator, removals, nowServed, hints, antiEntropy, repairs);
     }
 
-    /** Closes the engine and the hints' engine. */
+    /** Stops the periodic repairs, closes the engine and the hints' engine. */
     void close() {
+      if (repairs != null) {
+        repairs.cancel();
+      }
       try {
         coordinator.closeEngine();
       } finally {
@@ -400,7 +407,12 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       }
       if (existing != null) {
         existing.removals().switchTo(settings.removalListener());
-        return new Keyspace(existing.coordinator().withSettings(settings), existing.removals(), true, existing.hints());
+        if (existing.repairs() != null) {
+          existing.repairs().cancel();
+        }
+        Coordinator coordinator = existing.coordinator().withSettings(settings);
+        AntiEntropy antiEntropy = antiEntropyOf(coordinator);
+        return new Keyspace(coordinator, existing.removals(), true, existing.hints(), antiEntropy, repairsOf(antiEntropy));
       }
       return newKeyspace(settings, true);
     }).coordinator();
@@ -437,7 +449,50 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     }
     Coordinator coordinator = new Coordinator(settings, new Replica(engine), cluster, transport, hlc, options.env(),
         hints == null ? Hints.NONE : hints);
-    return new Keyspace(coordinator, removals, served, hints);
+    AntiEntropy antiEntropy = antiEntropyOf(coordinator);
+    return new Keyspace(coordinator, removals, served, hints, antiEntropy, repairsOf(antiEntropy));
+  }
+
+  /** The keyspace's anti-entropy on a clustered node, or {@code null} (embedded, or a keyspace with an eviction bound). */
+  private @Nullable AntiEntropy antiEntropyOf(Coordinator coordinator) {
+    Vertx v = vertx;
+    if (v == null || AntiEntropy.skips(coordinator.settings())) {
+      return null;
+    }
+    // the scans that build trees run on the worker pool, never on an event loop or the scheduler's thread
+    return new AntiEntropy(coordinator, options.repair(), options.env(),
+        task -> v.executeBlocking(() -> {
+          task.run();
+          return null;
+        }, false));
+  }
+
+  /** The periodic rounds of {@code antiEntropy}, if the node runs them. */
+  private Scheduler.@Nullable Cancellable repairsOf(@Nullable AntiEntropy antiEntropy) {
+    return antiEntropy == null || !options.periodicRepair() ? null : antiEntropy.schedule();
+  }
+
+  /**
+   * Runs one anti-entropy round of keyspace {@code name} now: this node's replica against every
+   * other live node's over the ranges they both replicate ({@link AntiEntropy#round()}).
+   *
+   * @return one report per peer; a single "skipped" report for a keyspace with an eviction bound
+   * @throws IllegalArgumentException if the keyspace is not open on this node
+   * @throws IllegalStateException if the node is embedded (a cluster of one has nothing to repair with)
+   */
+  public CompletableFuture<List<RepairReport>> repair(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    if (keyspace == null) {
+      throw new IllegalArgumentException("keyspace '" + name + "' is not open on node " + nodeId());
+    }
+    if (!isClustered()) {
+      throw new IllegalStateException("node " + nodeId() + " is embedded (a cluster of one): there is no other replica to repair with");
+    }
+    AntiEntropy antiEntropy = keyspace.antiEntropy();
+    if (antiEntropy == null) {
+      return CompletableFuture.completedFuture(List.of(RepairReport.skipped(name)));
+    }
+    return antiEntropy.round();
   }
 
   /**
@@ -466,8 +521,11 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
   private List<HintReplay.Source> hintSources() {
     List<HintReplay.Source> sources = new ArrayList<>();
     for (Keyspace keyspace : keyspaces.values()) {
-      if (keyspace.hints() != null) {
-        sources.add(new HintReplay.Source(keyspace.coordinator(), keyspace.hints()));
+      KeyspaceHints hints = keyspace.hints();
+      AntiEntropy antiEntropy = keyspace.antiEntropy();
+      if (hints != null) {
+        sources.add(new HintReplay.Source(keyspace.coordinator(), hints, antiEntropy == null ? null
+            : target -> antiEntropy.exchange(target).thenApply(RepairReport::succeeded)));
       }
     }
     return sources;

@@ -3,6 +3,10 @@ package io.ringstore.cluster.repair;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * How anti-entropy runs on a node: how often, how fine its trees are, and how fast it may move
@@ -83,5 +87,78 @@ public record RepairSettings(Duration interval, int depth, long maxRecordsPerSec
   /** These settings with another record rate. */
   public RepairSettings withMaxRecordsPerSecond(long perSecond) {
     return new RepairSettings(interval, depth, perSecond, maxBytesInFlight, maxRecordsPerBatch, requestTimeout);
+  }
+
+  /** These settings with periodic rounds every {@code newInterval}. */
+  public RepairSettings withInterval(Duration newInterval) {
+    return new RepairSettings(newInterval, depth, maxRecordsPerSecond, maxBytesInFlight, maxRecordsPerBatch, requestTimeout);
+  }
+
+  /** The prefix of every repair property. */
+  public static final String PREFIX = "ringstore.repair.";
+
+  private static final List<String> NAMES = List.of("periodic", "intervalMillis", "depth",
+      "maxRecordsPerSecond", "maxBytesInFlight", "maxRecordsPerBatch", "requestTimeoutMillis");
+
+  /**
+   * The defaults changed by the {@code ringstore.repair.*} entries of {@code properties}
+   * ({@code periodic} is read by {@link #periodic(Properties)}).
+   *
+   * @throws IllegalArgumentException naming the property and its value for an unknown
+   *     {@code ringstore.repair.*} name, a value that is not a whole number, or one out of range
+   */
+  public static RepairSettings from(Properties properties) {
+    Set<String> unknown = new TreeSet<>();
+    for (String name : properties.stringPropertyNames()) {
+      if (name.startsWith(PREFIX) && !NAMES.contains(name.substring(PREFIX.length()))) {
+        unknown.add(name);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException("unknown repair setting(s) " + unknown + "; known: "
+          + NAMES.stream().map(n -> PREFIX + n).toList());
+    }
+    RepairSettings d = defaults();
+    long interval = whole(properties, "intervalMillis", d.interval.toMillis(), 1_000, Duration.ofDays(30).toMillis());
+    long depth = whole(properties, "depth", d.depth, 1, MerkleTree.MAX_DEPTH);
+    long rate = whole(properties, "maxRecordsPerSecond", d.maxRecordsPerSecond, 1, 1_000_000_000L);
+    long bytes = whole(properties, "maxBytesInFlight", d.maxBytesInFlight, 1024, 1L << 34);
+    long batch = whole(properties, "maxRecordsPerBatch", d.maxRecordsPerBatch, 1, MAX_RECORDS_PER_BATCH);
+    long timeout = whole(properties, "requestTimeoutMillis", d.requestTimeout.toMillis(), 1, 600_000);
+    return new RepairSettings(Duration.ofMillis(interval), (int) depth, rate, bytes, (int) batch, Duration.ofMillis(timeout));
+  }
+
+  /**
+   * Whether {@code properties} leave periodic rounds on ({@code ringstore.repair.periodic}, default
+   * {@code true}; rounds on demand run either way).
+   *
+   * @throws IllegalArgumentException if the value is not {@code true} or {@code false}
+   */
+  public static boolean periodic(Properties properties) {
+    String value = properties.getProperty(PREFIX + "periodic");
+    if (value == null) {
+      return true;
+    }
+    if (!value.trim().equals("true") && !value.trim().equals("false")) {
+      throw new IllegalArgumentException(PREFIX + "periodic = '" + value + "' is not true or false");
+    }
+    return Boolean.parseBoolean(value.trim());
+  }
+
+  private static long whole(Properties properties, String name, long fallback, long min, long max) {
+    String text = properties.getProperty(PREFIX + name);
+    if (text == null) {
+      return fallback;
+    }
+    long value;
+    try {
+      value = Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(PREFIX + name + " = '" + text + "' is not a whole number", e);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(PREFIX + name + " = " + value + " is out of range; need " + min + " to " + max);
+    }
+    return value;
   }
 }

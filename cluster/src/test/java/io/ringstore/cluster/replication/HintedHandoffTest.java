@@ -78,6 +78,41 @@ class HintedHandoffTest {
     assertThat(handedOff).isEqualTo(keys);
   }
 
+  @Test
+  void versionsNoHintCouldHoldReachTheNodeByTheRepairItsMarkStarts() {
+    // a hint store of 1 KiB: most of the versions the paused node misses are not kept, but counted and marked
+    try (TestNodes small = TestNodes.start("hs", 3, HandoffSettings.defaults().withMaxBytes(HandoffSettings.MIN_MAX_BYTES)
+        .withReplay(Duration.ofMillis(100), 1 << 20, 16))) {
+      List<Coordinator> keyspace = small.open("overflow", 3, 2, 2);
+      int keys = 60;
+      small.pause(2, true);
+      try {
+        await().atMost(Duration.ofSeconds(30)).until(() -> !small.node(0).isAlive("hs-2") && !small.node(1).isAlive("hs-2"));
+        for (int i = 0; i < keys; i++) {
+          Bytes value = Bytes.utf8("v" + i);
+          keyspace.get(i % 2).update(key(i), current -> Mutation.write(value, StoredRecord.NEVER));
+        }
+        long overflowed = small.node(0).handoffStats().overflowed() + small.node(1).handoffStats().overflowed();
+        assertThat(overflowed).as("versions not kept as hints").isPositive();
+        assertThat(small.node(0).hints("overflow").repairMarks().contains("hs-2")
+            || small.node(1).hints("overflow").repairMarks().contains("hs-2")).isTrue();
+      } finally {
+        small.pause(2, false);
+      }
+      small.awaitAlive(3);
+      // the hints that were kept are handed off, and the marks start repairs that bring the rest
+      await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+        for (int i = 0; i < keys; i++) {
+          StoredRecord record = keyspace.get(2).localRead(key(i), false);
+          assertThat(record).as("key %d on the node that was down", i).isNotNull();
+          assertThat(record.soleValue().asUtf8()).isEqualTo("v" + i);
+        }
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> small.node(0).hints("overflow").repairMarks().isEmpty()
+          && small.node(1).hints("overflow").repairMarks().isEmpty());
+    }
+  }
+
   private static long hintsFor(String target) {
     long count = 0;
     for (RingstoreNode node : cluster.nodes()) {

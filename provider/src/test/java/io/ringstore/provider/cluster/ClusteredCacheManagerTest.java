@@ -106,6 +106,24 @@ class ClusteredCacheManagerTest {
     assertThat(sessions.get("s-1")).isEqualTo("alice");
     assertThat(bravo.createCache("orders", new MutableConfiguration<String, String>()).getName()).isEqualTo("orders");
 
+    // a repair on demand through the extended API: a record one replica lost comes back from the other
+    var config = new io.ringstore.provider.configuration.RingstoreConfiguration<String, String>()
+        .setTypes(String.class, String.class).setReplication(2, 2, 1);
+    Cache<String, String> onAlpha = alpha.createCache("repaired", config);
+    Cache<String, String> onBravo = bravo.createCache("repaired", config);
+    onAlpha.put("k", "v");
+    var bravoEngine = bravoNode.keyspace("repaired").replica().engine();
+    var stored = bravoEngine.iterator().next();
+    bravoEngine.compute(stored.key(), (k, current) -> null);
+    assertThat(bravoEngine.iterator().hasNext()).isFalse();
+    io.ringstore.provider.RingstoreCache<?, ?> extended = onBravo.unwrap(io.ringstore.provider.RingstoreCache.class);
+    List<io.ringstore.cluster.repair.RepairReport> reports = extended.repair().toCompletableFuture().join();
+    assertThat(reports).singleElement().satisfies(report -> {
+      assertThat(report.peer()).isEqualTo("alpha");
+      assertThat(report.succeeded()).isTrue();
+    });
+    assertThat(bravoEngine.get(stored.key())).isEqualTo(stored.record());
+
     bravo.close();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(alive(alphaNode)).isEqualTo(Map.of("alpha", 2)));
   }
