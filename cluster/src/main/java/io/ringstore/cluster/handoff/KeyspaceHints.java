@@ -6,6 +6,7 @@ import io.ringstore.spi.Bytes;
 import io.ringstore.spi.EngineEntry;
 import io.ringstore.spi.RemovalCause;
 import io.ringstore.spi.RemovalListener;
+import io.ringstore.spi.Sibling;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
 import io.ringstore.spi.env.Clock;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * for a persistent one, so that hints are written through its log and survive a restart.
  *
  * <p>A hint's key is {@code [u8 n][n bytes: target id, UTF-8][the record's key]}; its value the
- * record. A hint is as old as its record's hybrid-logical-clock time (a merge into it renews it).
+ * record. A hint is as old as its oldest version's hybrid-logical-clock time.
  *
  * <p>Invariants: the bytes this store counts against the node's {@link HintBudget} equal the
  * weight ({@link StoredRecord#weightBytes}) of the hints it holds; a hint is deleted only once its
@@ -236,9 +237,18 @@ public final class KeyspaceHints implements Hints, AutoCloseable {
     };
   }
 
-  /** Whether {@code hint} is older than {@link HandoffSettings#maxAge()} at this store's clock. */
+  /**
+   * Whether {@code hint} is older than {@link HandoffSettings#maxAge()} at this store's clock: by
+   * its oldest version (a merge of a later version into a hint does not renew the older siblings
+   * it still carries, so that no hint delivers a version older than the bound: tombstones are
+   * purged on that promise, docs/tombstones.md).
+   */
   public boolean isExpired(Hint hint) {
-    return clock.millis() - HybridLogicalClock.millisOf(hint.record().timestamp()) > settings.maxAge().toMillis();
+    long oldest = Long.MAX_VALUE;
+    for (Sibling sibling : hint.record().siblings()) {
+      oldest = Math.min(oldest, sibling.timestamp());
+    }
+    return clock.millis() - HybridLogicalClock.millisOf(oldest) > settings.maxAge().toMillis();
   }
 
   /**

@@ -78,6 +78,10 @@ public final class ReplicaEndpoint {
       if (request instanceof ReplicaRequest.Read read) {
         return CompletableFuture.completedFuture(new ReplicaReply.Found(keyspace.localRead(read.key(), read.withExpired())));
       }
+      if (request instanceof ReplicaRequest.Purge purge) {
+        keyspace.replica().purge(purge.key(), purge.clock());
+        return ack();
+      }
       if (request instanceof ReplicaRequest.Merge merge) {
         keyspace.replica().merge(merge.key(), merge.record());
         return ack();

@@ -10,6 +10,7 @@ import io.ringstore.cluster.replication.Coordinator;
 import io.ringstore.cluster.replication.Hints;
 import io.ringstore.cluster.replication.HybridLogicalClock;
 import io.ringstore.cluster.replication.Replica;
+import io.ringstore.cluster.replication.TombstoneReaper;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.spi.EngineSettings;
 import io.ringstore.spi.EvictionPolicy;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -82,10 +84,10 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
    * whether a cache on this node serves it (else it is only a replica for the other nodes).
    */
   private record Keyspace(Coordinator coordinator, SwitchableRemovals removals, boolean served, @Nullable KeyspaceHints hints,
-      @Nullable AntiEntropy antiEntropy, Scheduler.@Nullable Cancellable repairs) {
+      @Nullable AntiEntropy antiEntropy, @Nullable TombstoneReaper reaper, Scheduler.@Nullable Cancellable repairs) {
 
     Keyspace served(boolean nowServed) {
-      return new Keyspace(coordinator, removals, nowServed, hints, antiEntropy, repairs);
+      return new Keyspace(coordinator, removals, nowServed, hints, antiEntropy, reaper, repairs);
     }
 
     /** Stops the periodic repairs, closes the engine and the hints' engine. */
@@ -412,7 +414,9 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
         }
         Coordinator coordinator = existing.coordinator().withSettings(settings);
         AntiEntropy antiEntropy = antiEntropyOf(coordinator);
-        return new Keyspace(coordinator, existing.removals(), true, existing.hints(), antiEntropy, repairsOf(antiEntropy));
+        TombstoneReaper reaper = reaperOf(coordinator);
+        return new Keyspace(coordinator, existing.removals(), true, existing.hints(), antiEntropy, reaper,
+            repairsOf(antiEntropy, reaper));
       }
       return newKeyspace(settings, true);
     }).coordinator();
@@ -450,7 +454,8 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     Coordinator coordinator = new Coordinator(settings, new Replica(engine), cluster, transport, hlc, options.env(),
         hints == null ? Hints.NONE : hints);
     AntiEntropy antiEntropy = antiEntropyOf(coordinator);
-    return new Keyspace(coordinator, removals, served, hints, antiEntropy, repairsOf(antiEntropy));
+    TombstoneReaper reaper = reaperOf(coordinator);
+    return new Keyspace(coordinator, removals, served, hints, antiEntropy, reaper, repairsOf(antiEntropy, reaper));
   }
 
   /** The keyspace's anti-entropy on a clustered node, or {@code null} (embedded, or a keyspace with an eviction bound). */
@@ -460,16 +465,68 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
       return null;
     }
     // the scans that build trees run on the worker pool, never on an event loop or the scheduler's thread
-    return new AntiEntropy(coordinator, options.repair(), options.env(),
-        task -> v.executeBlocking(() -> {
-          task.run();
-          return null;
-        }, false));
+    return new AntiEntropy(coordinator, options.repair(), options.env(), scans(v));
   }
 
-  /** The periodic rounds of {@code antiEntropy}, if the node runs them. */
-  private Scheduler.@Nullable Cancellable repairsOf(@Nullable AntiEntropy antiEntropy) {
-    return antiEntropy == null || !options.periodicRepair() ? null : antiEntropy.schedule();
+  /** The worker pool, as an executor: where scans of a whole engine run. */
+  private Executor scans(Vertx v) {
+    return task -> v.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false);
+  }
+
+  /**
+   * The keyspace's tombstone reaper on a clustered node, or {@code null} (embedded: a single
+   * replica keeps no tombstones). Its grace covers the oldest version a hint or a write in flight
+   * may still bring: the hint age bound and twice the write timeout.
+   */
+  private @Nullable TombstoneReaper reaperOf(Coordinator coordinator) {
+    Vertx v = vertx;
+    if (v == null) {
+      return null;
+    }
+    Duration grace = coordinator.settings().writeTimeout().multipliedBy(2);
+    if (options.handoff().enabled()) {
+      grace = grace.plus(options.handoff().maxAge());
+    }
+    return new TombstoneReaper(coordinator, grace, options.env(), scans(v));
+  }
+
+  /** The periodic anti-entropy rounds and tombstone sweeps, if the node runs them, as one handle. */
+  private Scheduler.@Nullable Cancellable repairsOf(@Nullable AntiEntropy antiEntropy, @Nullable TombstoneReaper reaper) {
+    if (!options.periodicRepair() || (antiEntropy == null && reaper == null)) {
+      return null;
+    }
+    Scheduler.Cancellable rounds = antiEntropy == null ? null : antiEntropy.schedule();
+    Scheduler.Cancellable sweeps = reaper == null ? null : reaper.schedule(options.repair().interval());
+    return () -> {
+      if (rounds != null) {
+        rounds.cancel();
+      }
+      if (sweeps != null) {
+        sweeps.cancel();
+      }
+    };
+  }
+
+  /**
+   * Runs one tombstone sweep of keyspace {@code name} now ({@link TombstoneReaper}): purges the
+   * tombstones this node decides for that every replica of their key holds.
+   *
+   * @throws IllegalArgumentException if the keyspace is not open on this node
+   * @throws IllegalStateException if the node is embedded
+   */
+  public CompletableFuture<TombstoneReaper.Sweep> purgeTombstones(String name) {
+    Keyspace keyspace = keyspaces.get(name);
+    if (keyspace == null) {
+      throw new IllegalArgumentException("keyspace '" + name + "' is not open on node " + nodeId());
+    }
+    TombstoneReaper reaper = keyspace.reaper();
+    if (reaper == null) {
+      throw new IllegalStateException("node " + nodeId() + " is embedded (a cluster of one): it keeps no tombstones");
+    }
+    return reaper.sweep();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.ringstore.spi.Bytes;
 import io.ringstore.spi.RecordUpdate;
 import io.ringstore.spi.StorageEngine;
 import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.VectorClock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +50,24 @@ public final class Replica {
       return engine.get(key);
     }
     return engine.compute(key, (k, current) -> current == null ? incoming : StoredRecord.sync(current, incoming));
+  }
+
+  /**
+   * Removes the record of {@code key} if it is a tombstone whose clock equals {@code clock} (a
+   * tombstone every replica of the key was found to hold); anything else under the key stays.
+   *
+   * @return whether it removed the tombstone
+   */
+  public boolean purge(Bytes key, VectorClock clock) {
+    boolean[] removed = new boolean[1];
+    engine.compute(key, (k, current) -> {
+      if (current != null && current.isTombstone() && current.clock().equals(clock)) {
+        removed[0] = true;
+        return null;
+      }
+      return current;
+    });
+    return removed[0];
   }
 
   /**

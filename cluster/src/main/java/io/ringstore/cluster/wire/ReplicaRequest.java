@@ -191,6 +191,20 @@ public sealed interface ReplicaRequest {
     }
   }
 
+  /**
+   * Removes the replica's record of {@code key} if it is a tombstone whose clock equals
+   * {@code clock}, and nothing else (a newer version, a value or siblings stay): the last step of
+   * purging a tombstone every replica of the key was found to hold (docs/tombstones.md).
+   * Answered with {@link ReplicaReply.Ack} whether or not it removed anything.
+   */
+  record Purge(String keyspace, Bytes key, VectorClock clock) implements ReplicaRequest {
+    public Purge {
+      requireNonNull(keyspace, "keyspace");
+      requireNonNull(key, "key");
+      requireNonNull(clock, "clock");
+    }
+  }
+
   private static void checkExchange(long exchange, TokenRanges scope, int depth) {
     if (exchange < 0) {
       throw new IllegalArgumentException("exchange = " + exchange + "; need >= 0");

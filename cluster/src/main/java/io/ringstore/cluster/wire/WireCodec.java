@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * frame  = magic "RW" (52 57)  version:u8 (1)  type:u8  body
  * types  = requests 01 Read, 02 Merge, 03 Commit, 04 Open, 05 Clear, 06 Drop, 07 Scan, 08 Batch, 09 Tree,
- *          0a Keys;
+ *          0a Keys, 0b Purge;
  *          replies  81 Ack, 82 Found, 83 Committed, 84 Conflict, 85 UnknownKeyspace, 86 Refused, 87 Page,
  *          88 Batched, 89 TreeHashes, 8a KeyDigests
  * batch  = count:varint (1..MAX_BATCH)  (length:varint  frame)*   (each frame a whole message, header
@@ -105,6 +105,7 @@ public final class WireCodec {
   private static final int SCAN = 0x07;
   private static final int TREE = 0x09;
   private static final int KEYS = 0x0a;
+  private static final int PURGE = 0x0b;
   private static final int TREE_HASHES = 0x89;
   private static final int KEY_DIGESTS = 0x8a;
   private static final int ACK = 0x81;
@@ -296,6 +297,11 @@ public final class WireCodec {
       out.exchange(tree.keyspace(), tree.origin(), tree.exchange(), tree.depth(), tree.scope());
       out.u8(tree.level());
       out.indexes("tree nodes", tree.nodes());
+    } else if (request instanceof ReplicaRequest.Purge purge) {
+      out.header(PURGE);
+      out.keyspace(purge.keyspace());
+      out.key(purge.key());
+      out.clock(purge.clock());
     } else if (request instanceof ReplicaRequest.Keys keys) {
       out.header(KEYS);
       out.exchange(keys.keyspace(), keys.origin(), keys.exchange(), keys.depth(), keys.scope());
@@ -775,6 +781,7 @@ public final class WireCodec {
       case DROP -> request = new ReplicaRequest.Drop(in.keyspace());
       case TREE -> request = in.tree();
       case KEYS -> request = in.keys();
+      case PURGE -> request = new ReplicaRequest.Purge(in.keyspace(), in.key("key"), in.clock("clock"));
       case SCAN -> {
         String keyspace = in.keyspace();
         Bytes afterKey = in.present("afterKey") ? in.key("afterKey") : null;

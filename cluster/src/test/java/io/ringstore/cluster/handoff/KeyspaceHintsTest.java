@@ -43,6 +43,23 @@ class KeyspaceHintsTest {
   }
 
   @Test
+  void aHintIsAsOldAsItsOldestVersionSoThatNoHintDeliversAVersionOlderThanTheBound() {
+    HandoffRig rig = new HandoffRig(HandoffSettings.defaults().withMaxAge(Duration.ofSeconds(10)));
+    StoredRecord old = rig.version(null, "old");
+    rig.advance(Duration.ofSeconds(8));
+    // a concurrent version (another actor, not descending the old one): the hint keeps both as siblings
+    StoredRecord concurrent = StoredRecord.write(null, io.ringstore.spi.VectorClock.EMPTY, "x", rig.hlc.now(),
+        io.ringstore.spi.Bytes.utf8("new"), StoredRecord.NEVER, rig.time.millis());
+    rig.hints.add("b", key(0), old);
+    rig.hints.add("b", key(0), concurrent);
+    KeyspaceHints.Hint hint = rig.hints.hintsFor("b").next();
+    assertThat(hint.record().siblings()).hasSize(2);
+    assertThat(rig.hints.isExpired(hint)).isFalse();
+    rig.advance(Duration.ofSeconds(3)); // the old version is 11 s old, the newer one 3 s
+    assertThat(rig.hints.isExpired(hint)).isTrue();
+  }
+
+  @Test
   void aHintPastTheByteBoundIsNotKeptButCountedAndMarksItsTarget() {
     HandoffRig rig = new HandoffRig(HandoffSettings.defaults().withMaxBytes(HandoffSettings.MIN_MAX_BYTES));
     int i = 0;

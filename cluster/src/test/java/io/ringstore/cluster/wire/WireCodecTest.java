@@ -163,6 +163,7 @@ class WireCodecTest {
         settings().map(ReplicaRequest.Open::new),
         Combinators.combine(names(), Arbitraries.longs().greaterOrEqual(0)).as(ReplicaRequest.Clear::new),
         names().map(ReplicaRequest.Drop::new),
+        Combinators.combine(names(), keys(), clocks(1)).as(ReplicaRequest.Purge::new),
         Combinators.combine(names(), keys().injectNull(0.5), Arbitraries.integers().between(1, Integer.MAX_VALUE))
             .as(ReplicaRequest.Scan::new),
         Combinators.combine(names(), names(), Arbitraries.longs().greaterOrEqual(0), scopes(), levels())
@@ -317,7 +318,7 @@ class WireCodecTest {
     refusedAsRequest("52", "input ends before the magic", 1);
     refusedAsRequest("52 57 02 05 02 6b 73", "unknown replica protocol version 2 (this build reads version 1)", 2);
     refusedAsRequest("52 57 00 05 02 6b 73", "unknown replica protocol version 0 (this build reads version 1)", 2);
-    refusedAsRequest("52 57 01 0b 02 6b 73", "unknown request type 0x0b", 3);
+    refusedAsRequest("52 57 01 0c 02 6b 73", "unknown request type 0x0c", 3);
     refusedAsRequest("52 57 01 81", "unknown request type 0x81", 3);
     refusedAsRequest("52 57 01 00", "unknown request type 0x00", 3);
     refusedAsReply("52 57 01 8b", "unknown reply type 0x8b", 3);

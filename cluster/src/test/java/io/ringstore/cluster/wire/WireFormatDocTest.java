@@ -37,7 +37,7 @@ class WireFormatDocTest {
   private static final long WALL_MILLIS = 1_893_456_000_000L; // 2030-01-01T00:00:00Z
   private static final Bytes KEY = Bytes.utf8("k1");
   private static final List<String> DOCUMENT_ORDER = List.of("read", "merge", "found", "commit", "refused", "open", "batch",
-      "batched", "tree", "tree-hashes", "keys", "key-digests");
+      "batched", "tree", "tree-hashes", "keys", "key-digests", "purge");
   /** The depth of the anti-entropy examples' trees. */
   private static final int DEPTH = 10;
 
@@ -61,6 +61,7 @@ class WireFormatDocTest {
     requests.put("tree", new ReplicaRequest.Tree("users", "n1", 7, TokenRanges.ALL, DEPTH, 0, List.of(0)));
     requests.put("keys", new ReplicaRequest.Keys("users", "n1", 7, TokenRanges.ALL, DEPTH,
         List.of(MerkleTree.leafOf(Tokens.of(KEY), DEPTH)), null));
+    requests.put("purge", new ReplicaRequest.Purge("users", KEY, VectorClock.of("n1", 3, WALL_MILLIS)));
     return requests;
   }
 
@@ -111,10 +112,10 @@ class WireFormatDocTest {
         .isInstanceOf(MalformedMessageException.class)
         .hasMessage("malformed replica message: unknown replica protocol version 2 (this build reads version 1) (at offset 2)");
     byte[] unknownType = read.clone();
-    unknownType[3] = 0x0b;
+    unknownType[3] = 0x0c;
     assertThatThrownBy(() -> WireCodec.decodeRequest(unknownType, BOUND))
         .isInstanceOf(MalformedMessageException.class)
-        .hasMessage("malformed replica message: unknown request type 0x0b (at offset 3)");
+        .hasMessage("malformed replica message: unknown request type 0x0c (at offset 3)");
     // a batch's elements are the frames of its requests, as they travel alone
     byte[] batch = golden.get("batch");
     assertThat(Arrays.copyOfRange(batch, 6, 6 + read.length)).isEqualTo(read);
