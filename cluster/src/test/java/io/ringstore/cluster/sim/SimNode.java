@@ -50,6 +50,7 @@ final class SimNode implements ReplicaHost, ClusterView {
   final long downAfterNanos;
 
   private Coordinator coordinator;
+  private Env env;
   private int incarnation;
   private boolean crashed;
   private boolean paused;
@@ -78,8 +79,14 @@ final class SimNode implements ReplicaHost, ClusterView {
 
   private Coordinator newCoordinator() {
     Env env = new Env(clock, world.time(), new IncarnationScheduler(incarnation), Env.system().disk());
+    this.env = env;
     return new Coordinator(settings, new Replica(engine), this, world.network().transport(this, incarnation),
         new HybridLogicalClock(clock), env);
+  }
+
+  /** This incarnation's environment: its skewed clock, the shared ticker, its own scheduler. */
+  Env env() {
+    return env;
   }
 
   // ---- ReplicaHost ----
