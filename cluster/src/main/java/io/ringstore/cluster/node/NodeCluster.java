@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Membership changes that move data: a {@link NodeStatus#JOINING JOINING} member is not yet on
  * the <i>current</i> ring but is on the <i>target</i> one; a {@link NodeStatus#LEAVING LEAVING}
- * member is on the current ring but not on the target. While the two differ, reads go by the
+ * member is on the current ring but not on the target; a member that asked for another weight
+ * ({@link RingChange#TARGET_WEIGHT}) has its weight on the current ring and the new one on the
+ * target. While the two differ, reads go by the
  * current ring and writes by both ({@link #otherRing()}), until {@link RingChange} has streamed the
  * moved data and {@link #switchReads switches} reads to the target; once the joining members are
  * NORMAL and the leaving ones LEFT, the rings are one again. A cluster whose members are all
@@ -136,7 +138,7 @@ final class NodeCluster implements ClusterView, MembershipListener {
         current.put(id, member.weight());
       }
       if (member.status() != NodeStatus.LEAVING) {
-        target.put(id, member.weight());
+        target.put(id, RingChange.targetWeight(member));
       }
       if (member.alive()) {
         live.add(id);

@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Carries a membership change through on this node (DESIGN.md section 5, docs/rebalancing.md): a
- * node joins (JOINING until its share has streamed to it) or leaves (LEAVING until its data has
- * streamed away). Every node runs the same steps, from gossip, every {@code tick}:
+ * node joins (JOINING until its share has streamed to it), leaves (LEAVING until its data has
+ * streamed away) or changes its capacity weight ({@link #TARGET_WEIGHT} until the keys it gains or
+ * loses have streamed). Every node runs the same steps, from gossip, every {@code tick}:
  * <ol>
  *   <li><b>Pending.</b> Seeing the change ({@link NodeCluster#change()}), the node already writes
  *       moved keys to their replicas on both rings ({@link NodeCluster#otherRing()}), and
@@ -61,6 +62,33 @@ final class RingChange implements AutoCloseable {
   static final StateKey STREAMED = new StateKey(9);
   /** 8 bytes: the id of the change by whose target ring this node reads. */
   static final StateKey SWITCHED = new StateKey(10);
+  /**
+   * 4 bytes, little-endian: the capacity weight this node asked for; the target ring has it, the
+   * current ring the published {@link StateKey#WEIGHT} until the change is done.
+   */
+  static final StateKey TARGET_WEIGHT = new StateKey(11);
+
+  /** {@code member}'s weight on the target ring: the weight it asked for, else its weight. */
+  static int targetWeight(Member member) {
+    Bytes value = member.value(TARGET_WEIGHT);
+    if (value == null || value.length() != 4) {
+      return member.weight();
+    }
+    int weight = (value.at(0) & 0xff) | (value.at(1) & 0xff) << 8 | (value.at(2) & 0xff) << 16 | (value.at(3) & 0xff) << 24;
+    return weight >= 1 ? weight : member.weight();
+  }
+
+  /** Asks for capacity weight {@code weight}: the ring change that moves the keys it gains or loses follows. */
+  synchronized void reweigh(int weight) {
+    reweighed = new CompletableFuture<>();
+    membership.setState(TARGET_WEIGHT, Bytes.of(new byte[] {(byte) weight, (byte) (weight >>> 8), (byte) (weight >>> 16),
+        (byte) (weight >>> 24)}));
+  }
+
+  /** Completes once this node's weight is the one it last asked for. */
+  CompletableFuture<Void> reweighed() {
+    return reweighed;
+  }
 
   private final String self;
   private final NodeCluster cluster;
@@ -74,6 +102,7 @@ final class RingChange implements AutoCloseable {
   final CompletableFuture<Void> normal = new CompletableFuture<>();
   /** Completes when this node has moved itself to LEFT (a decommissioned node). */
   final CompletableFuture<Void> left = new CompletableFuture<>();
+  private volatile CompletableFuture<Void> reweighed = CompletableFuture.completedFuture(null);
   private volatile Scheduler.@Nullable Cancellable next;
   private volatile boolean closed;
 
@@ -128,6 +157,9 @@ final class RingChange implements AutoCloseable {
     }
     if (status == NodeStatus.LEFT) {
       left.complete(null);
+    }
+    if (me != null && targetWeight(me) == me.weight()) {
+      reweighed.complete(null);
     }
     NodeCluster.Change change = cluster.change();
     if (change == null) {
@@ -191,6 +223,13 @@ final class RingChange implements AutoCloseable {
     }
     if (cleanup == null || cleanup.change.id() != id) {
       cleanup = new Cleanup(change); // runs once the rings are one again
+    }
+    if (me != null && targetWeight(me) != me.weight()) {
+      int weight = targetWeight(me);
+      LOG.log(Level.INFO, () -> "node " + self + " has the share of its new weight: weight " + weight);
+      membership.setState(StateKey.WEIGHT, Bytes.of(new byte[] {(byte) weight, (byte) (weight >>> 8), (byte) (weight >>> 16),
+          (byte) (weight >>> 24)}));
+      reweighed.complete(null);
     }
     if (status == NodeStatus.JOINING) {
       LOG.log(Level.INFO, () -> "node " + self + " has its share of the data and serves: NORMAL");

@@ -281,6 +281,33 @@ public final class RingstoreNode implements ReplicaHost, AutoCloseable {
     }
   }
 
+  /**
+   * Changes this node's capacity weight while the cluster serves: the keys it gains (or loses)
+   * stream to their new replicas as for a join, and reads and writes move to the ring with the new
+   * weight (docs/rebalancing.md). Returns once the node has the new weight.
+   *
+   * @throws IllegalArgumentException if {@code weight} is not within 1..{@value NodeOptions#MAX_WEIGHT}
+   * @throws IllegalStateException if the node is embedded or on another cluster manager's membership, or
+   *     the change is not done within {@code timeout} (it goes on in the background)
+   */
+  public void reweigh(int weight, Duration timeout) {
+    if (weight < 1 || weight > NodeOptions.MAX_WEIGHT) {
+      throw new IllegalArgumentException("weight = " + weight + " is out of range; need 1 to " + NodeOptions.MAX_WEIGHT);
+    }
+    membership();
+    RingChange change = ringChange;
+    if (change == null) {
+      throw new IllegalStateException("node " + nodeId() + " runs on another cluster manager's membership; changing its weight"
+          + " needs Ringstore's own");
+    }
+    LOG.log(Level.INFO, () -> "node " + nodeId() + " asks for weight " + weight + "; the keys it gains or loses stream");
+    change.reweigh(weight);
+    if (!await(change.reweighed(), "weight " + weight + " (its keys streamed)", timeout)) {
+      throw new IllegalStateException("node " + nodeId() + " does not have weight " + weight + " after " + timeout.toMillis()
+          + " ms; its keys are still streaming (" + change.pushed() + " records sent so far)");
+    }
+  }
+
   /** Records this node has streamed to new replicas during membership changes since it started. */
   public long recordsStreamed() {
     RingChange change = ringChange;

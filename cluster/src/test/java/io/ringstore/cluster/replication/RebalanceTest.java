@@ -2,6 +2,7 @@ package io.ringstore.cluster.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ringstore.cluster.node.NodeOptions;
 import io.ringstore.cluster.node.RingstoreNode;
 import io.ringstore.cluster.ring.RingSnapshot;
 import io.ringstore.cluster.ring.Tokens;
@@ -132,6 +133,63 @@ class RebalanceTest {
               node.nodeId()).isEqualTo(acknowledged.get(i));
         }
       }
+    }
+  }
+
+  @Test
+  void aNodesWeightChangesUnderLoadAndItsKeysStreamWithNoFailedOperation() throws Exception {
+    try (TestNodes cluster = TestNodes.start("rw", 4)) {
+      List<Coordinator> keyspace = cluster.open("weighed", 2, 2, 2);
+      int keys = 800;
+      List<Bytes> all = new ArrayList<>();
+      List<KeyOperation> writes = new ArrayList<>();
+      for (int i = 0; i < keys; i++) {
+        all.add(key(i));
+        writes.add(put("w0-" + i));
+      }
+      keyspace.get(1).updateAll(all, writes);
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      AtomicLong operations = new AtomicLong();
+      Thread load = new Thread(() -> {
+        try {
+          for (int generation = 1; !stop.get(); generation++) {
+            for (int i = 0; i < keys && !stop.get(); i += 13) {
+              String value = "w" + generation + "-" + i;
+              keyspace.get(2).update(key(i), put(value));
+              assertThat(keyspace.get(3).read(key(i)).soleValue().asUtf8()).as("key %d", i).isEqualTo(value);
+              operations.addAndGet(2);
+            }
+          }
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }, "load");
+      load.start();
+      RingstoreNode heavier = cluster.node(0);
+      try {
+        heavier.reweigh(3, Duration.ofSeconds(60));
+      } finally {
+        stop.set(true);
+        load.join(60_000);
+      }
+      assertThat(failure.get()).as("an operation during the weight change").isNull();
+      RingSnapshot ring = heavier.ring();
+      assertThat(ring.tokenCount()).isEqualTo(6 * NodeOptions.DEFAULT_VNODES);
+      Coordinator mine = heavier.keyspace("weighed");
+      int share = 0;
+      for (int i = 0; i < keys; i++) {
+        if (ring.preferenceList(Tokens.of(key(i)), 2).contains("rw-0")) {
+          share++;
+          assertThat(mine.localRead(key(i), false)).as("key %d on the heavier node", i).isNotNull();
+        }
+      }
+      for (RingstoreNode node : cluster.nodes()) {
+        assertThat(node.ring().tokenCount()).as("the ring on %s", node.nodeId()).isEqualTo(6 * NodeOptions.DEFAULT_VNODES);
+      }
+      System.out.printf("weight 1 -> 3 under load: %d keys, the node's share now %d (%.0f%% of the keys), operations %d%n",
+          keys, share, 100.0 * share / keys, operations.get());
+      assertThat(share).isGreaterThan(keys / 2); // weight 3 of 6 with N = 2: about 3/4 of the keys, up from about half
     }
   }
 
