@@ -1,5 +1,9 @@
 package io.ringstore.cluster.sim;
 
+import io.ringstore.cluster.handoff.HandoffSettings;
+import io.ringstore.cluster.handoff.HintBudget;
+import io.ringstore.cluster.handoff.HintReplay;
+import io.ringstore.cluster.handoff.KeyspaceHints;
 import io.ringstore.cluster.node.KeyspaceSettings;
 import io.ringstore.cluster.node.ReplicaEndpoint;
 import io.ringstore.cluster.node.ReplicaHost;
@@ -18,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +47,7 @@ final class SimNode implements ReplicaHost, ClusterView {
   private final int index;
   private final KeyspaceSettings settings;
   private final StorageEngine engine;
+  private final KeyspaceHints hints;
   private final ReplicaEndpoint endpoint = new ReplicaEndpoint(this);
   private final Clock clock;
   // liveness as this node judges it, by node index; the time it last heard each node
@@ -74,14 +80,29 @@ final class SimNode implements ReplicaHost, ClusterView {
     StorageEngine memory = new MemoryStorageEngineFactory().open(new EngineSettings(settings.name(), EngineSettings.UNBOUNDED,
         EngineSettings.UNBOUNDED, settings.evictionPolicy(), engineEnv, settings.removalListener(), settings.engineOptions()));
     this.engine = forgetful ? new ForgetfulEngine(memory) : memory;
+    // hinted handoff as a node runs it: the hints outlive a crash (as a persistent keyspace's do), the replay is the incarnation's
+    this.hints = KeyspaceHints.open(settings.name(), listener -> new MemoryStorageEngineFactory().open(new EngineSettings(
+        settings.name() + " (hints)", EngineSettings.UNBOUNDED, EngineSettings.UNBOUNDED, settings.evictionPolicy(), engineEnv,
+        listener, Map.of())), new HintBudget(HANDOFF.maxBytes()), HANDOFF, clock);
     this.coordinator = newCoordinator();
   }
+
+  /** Hinted handoff of a simulated node: looked for every 200 ms, fast, a small window. */
+  static final HandoffSettings HANDOFF = HandoffSettings.defaults().withReplay(Duration.ofMillis(200), 1 << 20, 16);
 
   private Coordinator newCoordinator() {
     Env env = new Env(clock, world.time(), new IncarnationScheduler(incarnation), Env.system().disk());
     this.env = env;
-    return new Coordinator(settings, new Replica(engine), this, world.network().transport(this, incarnation),
-        new HybridLogicalClock(clock), env);
+    Coordinator made = new Coordinator(settings, new Replica(engine), this, world.network().transport(this, incarnation),
+        new HybridLogicalClock(clock), env, hints);
+    HintReplay replay = new HintReplay(id, HANDOFF, this, env, () -> List.of(new HintReplay.Source(made, hints)));
+    replay.start(); // its timers are this incarnation's: a crash stops them, a restart makes a new replay
+    return made;
+  }
+
+  /** The hints this node keeps as a key's primary. */
+  KeyspaceHints hints() {
+    return hints;
   }
 
   /** This incarnation's environment: its skewed clock, the shared ticker, its own scheduler. */
