@@ -6,6 +6,7 @@ import io.ringstore.cluster.membership.MembershipListener;
 import io.ringstore.cluster.membership.NodeId;
 import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.replication.ClusterView;
+import io.ringstore.cluster.replication.ClusterView.Rings;
 import io.ringstore.cluster.ring.RingSnapshot;
 import java.lang.System.Logger.Level;
 import java.util.Map;
@@ -40,8 +41,7 @@ final class NodeCluster implements ClusterView, MembershipListener {
   private final NodeOptions options;
   private final @Nullable Membership membership;
 
-  private volatile RingSnapshot ring;
-  private volatile RingSnapshot other;
+  private volatile Rings rings;
   private volatile Set<String> alive;
   private volatile @Nullable Change change;
   // guarded by this: the weights the rings were made from, and the change whose target reads go by
@@ -65,8 +65,7 @@ final class NodeCluster implements ClusterView, MembershipListener {
     this.targetWeights = currentWeights;
     this.currentRing = RingSnapshot.of(currentWeights, options.vnodes());
     this.targetRing = currentRing;
-    this.ring = currentRing;
-    this.other = currentRing;
+    this.rings = new Rings(currentRing, currentRing);
     this.alive = Set.of(options.nodeId());
   }
 
@@ -90,12 +89,17 @@ final class NodeCluster implements ClusterView, MembershipListener {
 
   @Override
   public RingSnapshot ring() {
-    return ring;
+    return rings.ring();
   }
 
   @Override
   public RingSnapshot otherRing() {
-    return other;
+    return rings.other();
+  }
+
+  @Override
+  public Rings rings() {
+    return rings;
   }
 
   @Override
@@ -180,15 +184,19 @@ final class NodeCluster implements ClusterView, MembershipListener {
   private void publishRings() {
     if (targetRing == currentRing) {
       change = null;
-      ring = currentRing;
-      other = currentRing;
+      if (rings.ring() != currentRing || rings.other() != currentRing) {
+        rings = new Rings(currentRing, currentRing);
+      }
       return;
     }
     long id = digest(targetWeights);
     change = new Change(currentRing, targetRing, id);
     boolean switched = switchedTo == id;
-    ring = switched ? targetRing : currentRing;
-    other = switched ? currentRing : targetRing;
+    RingSnapshot reads = switched ? targetRing : currentRing;
+    RingSnapshot writesToo = switched ? currentRing : targetRing;
+    if (rings.ring() != reads || rings.other() != writesToo) {
+      rings = new Rings(reads, writesToo); // one write: a reader sees the pair before or after, never half of each
+    }
   }
 
   /** A digest of a ring's members and weights: the same map gives the same id on every node. */

@@ -30,4 +30,17 @@ public interface ClusterView {
   default RingSnapshot otherRing() {
     return ring();
   }
+
+  /**
+   * {@link #ring()} and {@link #otherRing()} as one value, taken at one moment: a coordinator
+   * places a key by both, and two separate reads could straddle a switch of reads to the target
+   * ring (and see no change at all). Implementations that switch while others read return a pair
+   * they publish at once; the default reads the two separately.
+   */
+  default Rings rings() {
+    return new Rings(ring(), otherRing());
+  }
+
+  /** The ring reads go by and the other ring of a change under way (the same object when none is). */
+  record Rings(RingSnapshot ring, RingSnapshot other) {}
 }

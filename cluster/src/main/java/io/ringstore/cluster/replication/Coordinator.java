@@ -516,8 +516,9 @@ public final class Coordinator {
    * moves the key, also its replicas on the other ring ({@link Placement}).
    */
   Placement place(Bytes key) {
-    RingSnapshot snapshot = cluster.ring();
-    RingSnapshot other = cluster.otherRing();
+    ClusterView.Rings rings = cluster.rings();
+    RingSnapshot snapshot = rings.ring();
+    RingSnapshot other = rings.other();
     if (snapshot.isSingleMember() && other == snapshot) {
       List<String> members = snapshot.members();
       if (!members.get(0).equals(nodeId)) {
