@@ -3,6 +3,7 @@ package io.ringstore.cluster.vertx;
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.membership.Membership;
 import io.ringstore.cluster.membership.MembershipListener;
+import io.ringstore.cluster.membership.NodeStatus;
 import io.ringstore.cluster.membership.StateKey;
 import io.ringstore.spi.Bytes;
 import io.ringstore.spi.env.Scheduler;
@@ -43,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  * {@link Registry#probe} whether this node is still a member. It probes as well after a peer came
  * back up (this node may have been cut off from it).
  *
+ * <p><b>Healed splits.</b> A node whose registry lacks the oldest live member that gossip sees
+ * rejoins through that member ({@link Registry#mergeInto}), so the two sides of a healed partition
+ * become one cluster again (see {@code mergeIfSplit}).
+ *
  * <p>Thread-safety: {@link #run} is called by one timer at a time; {@link #isDown} may be called
  * from any thread.
  */
@@ -65,6 +70,13 @@ final class FailureWatch implements MembershipListener {
 
     /** Asks a member whether this node still is one (and rejoins if not). */
     void probe();
+
+    /**
+     * This node's registry lacks the cluster's oldest live member, which gossip sees: the two sides
+     * of a healed partition each kept a registry of their own. Rejoins through {@code address}
+     * (that member's cluster channel), so that the side without it merges into its cluster.
+     */
+    void mergeInto(String address);
   }
 
   // constant after construction
@@ -80,6 +92,9 @@ final class FailureWatch implements MembershipListener {
   private final Map<String, Long> unmappedSinceNanos = new HashMap<>();
   private final Set<String> removing = ConcurrentHashMap.newKeySet(); // also emptied by failed removals
   private long lastRunNanos = Long.MIN_VALUE;
+  // the oldest live gossip member this node's registry lacks, and since when (a healed split)
+  private @Nullable String stranger;
+  private long strangerSinceNanos;
   private long holdOffUntilNanos = Long.MIN_VALUE;
 
   private volatile Set<String> down = Set.of();
@@ -186,6 +201,7 @@ final class FailureWatch implements MembershipListener {
     if (now < holdOffUntilNanos) {
       return;
     }
+    mergeIfSplit(byVertxId, order, now);
     if (registry.isCoordinator()) {
       confirmed.removeAll(removing);
       if (!confirmed.isEmpty()) {
@@ -196,6 +212,41 @@ final class FailureWatch implements MembershipListener {
     int at = order.indexOf(self);
     if (at > 0 && confirmed.containsAll(order.subList(0, at)) && !removing.containsAll(order.subList(0, at))) {
       remove(List.copyOf(order.subList(0, at)), true);
+    }
+  }
+
+  /**
+   * After a partition heals, both sides may keep a registry of their own (each removed the other
+   * as down, and each has a coordinator). Every node agrees from gossip which live member is the
+   * oldest (the smallest generation, then the smallest id); a node whose registry lacks it, for
+   * {@code downAfter} in a row, merges into its cluster by rejoining through it. The side that holds
+   * it stays as it is.
+   */
+  private void mergeIfSplit(Map<String, Member> byVertxId, List<String> order, long now) {
+    Member oldest = null;
+    for (Member m : byVertxId.values()) {
+      if (m.alive() && m.status() != NodeStatus.LEFT && m.gossipAddress().isPresent() && (oldest == null
+          || m.generation() < oldest.generation()
+          || (m.generation() == oldest.generation() && m.id().value().compareTo(oldest.id().value()) < 0))) {
+        oldest = m;
+      }
+    }
+    String oldestId = oldest == null ? null : oldest.value(StateKey.VERTX_NODE_ID).asUtf8();
+    if (oldest == null || oldestId.equals(registry.self()) || order.contains(oldestId)) {
+      stranger = null;
+      return;
+    }
+    if (!oldestId.equals(stranger)) {
+      stranger = oldestId;
+      strangerSinceNanos = now;
+      return;
+    }
+    if (now - strangerSinceNanos >= downAfterNanos) {
+      strangerSinceNanos = now; // at most one merge a downAfter
+      String address = oldest.gossipAddress().orElseThrow();
+      LOG.log(Level.INFO, "node {0}: the oldest live member {1} (at {2}) is not in this node''s cluster: a partition healed;"
+          + " merging into its cluster", registry.self(), oldest.id(), address);
+      registry.mergeInto(address);
     }
   }
 

@@ -109,7 +109,7 @@ public final class RingstoreClusterManager implements ClusterManager {
   private volatile @Nullable ClusterChannel channel;
   private volatile @Nullable String nodeId;
   private volatile @Nullable String selfAddress;
-  private volatile @Nullable NodeListener nodeListener;
+  private volatile @Nullable WorkerNodeListener nodeListener;
   private volatile @Nullable RegistrationListener registrationListener;
   private volatile @Nullable ChannelGossip gossip;
   // whether this node joins as JOINING, to stream its data before it serves (see bootstrap)
@@ -352,13 +352,20 @@ public final class RingstoreClusterManager implements ClusterManager {
       promise.succeed();
       return;
     }
-    leaving = true;
-    g.status(NodeStatus.LEFT);
-    // every member hears LEFT directly: a round's exchange could still be half-way when the
-    // channel closes, and a member that missed it would keep this node on the ring as down
-    g.announce();
-    g.round();
-    submit(new Change.MemberRemoved(id))
+    // the node events under way finish first (a failover deploying, writing the sync map), bounded
+    WorkerNodeListener listener = nodeListener;
+    Vertx v = vertx;
+    Future<Void> drained = listener == null || v == null ? Future.succeededFuture()
+        : listener.drained(v, settings.requestTimeout());
+    drained.compose(ignored -> {
+      leaving = true;
+      g.status(NodeStatus.LEFT);
+      // every member hears LEFT directly: a round's exchange could still be half-way when the
+      // channel closes, and a member that missed it would keep this node on the ring as down
+      g.announce();
+      g.round();
+      return submit(new Change.MemberRemoved(id));
+    })
         .recover(failure -> {
           LOG.log(Level.WARNING, "node {0} left without the coordinator''s acknowledgement: {1}", id, failure.getMessage());
           return Future.succeededFuture();
@@ -366,6 +373,10 @@ public final class RingstoreClusterManager implements ClusterManager {
         .eventually(() -> {
           active = false;
           g.stop();
+          WorkerNodeListener l = nodeListener;
+          if (l != null) {
+            l.close();
+          }
           return ch.close();
         })
         .onComplete(ar -> promise.succeed());
@@ -378,6 +389,10 @@ public final class RingstoreClusterManager implements ClusterManager {
   void crashForTest() {
     leaving = true;
     active = false;
+    WorkerNodeListener l = nodeListener;
+    if (l != null) {
+      l.close();
+    }
     ChannelGossip g = gossip;
     ClusterChannel ch = channel;
     if (g != null && ch != null) {
@@ -448,7 +463,11 @@ public final class RingstoreClusterManager implements ClusterManager {
 
   @Override
   public void nodeListener(NodeListener listener) {
-    this.nodeListener = listener == null ? null : new WorkerNodeListener(vertx, listener);
+    WorkerNodeListener before = nodeListener;
+    this.nodeListener = listener == null ? null : new WorkerNodeListener(settings.stableNodeId(), listener);
+    if (before != null) {
+      before.close();
+    }
   }
 
   @Override
@@ -645,6 +664,15 @@ public final class RingstoreClusterManager implements ClusterManager {
     @Override
     public Future<Void> rejoin() {
       return RingstoreClusterManager.this.rejoin();
+    }
+
+    @Override
+    public void mergeInto(String address) {
+      Rejoin r = rejoin;
+      if (r != null && active && !leaving && !address.equals(selfAddress)) {
+        r.start(List.of(address)).onFailure(e -> LOG.log(Level.WARNING, "node " + nodeId + " could not merge into the cluster"
+            + " of the member at " + address + ": " + e.getMessage() + "; it tries again"));
+      }
     }
   }
 

@@ -47,6 +47,16 @@ class FailureWatchTest {
       members.put(id, new Member(id, 1, NodeStatus.NORMAL, alive, state));
     }
 
+    /** A member with a gossip address and a generation (its start: the smaller, the older). */
+    void put(String vertxId, boolean alive, long generation) {
+      NodeId id = NodeId.of("n-" + vertxId);
+      EndpointState state = new EndpointState(id, generation, Map.of(
+          StateKey.STATUS, new StateEntry(StateKey.STATUS, 1, Bytes.of(new byte[] {(byte) NodeStatus.NORMAL.code()})),
+          StateKey.GOSSIP_ADDRESS, new StateEntry(StateKey.GOSSIP_ADDRESS, 2, Bytes.utf8("10.0.0." + generation + ":7000")),
+          StateKey.VERTX_NODE_ID, new StateEntry(StateKey.VERTX_NODE_ID, 3, Bytes.utf8(vertxId))));
+      members.put(id, new Member(id, generation, NodeStatus.NORMAL, alive, state));
+    }
+
     @Override
     public MembershipView view() {
       return new MembershipView(self, members);
@@ -100,6 +110,64 @@ class FailureWatchTest {
     public void probe() {
       probes++;
     }
+
+    final List<String> merges = new ArrayList<>();
+
+    @Override
+    public void mergeInto(String address) {
+      merges.add(address);
+    }
+  }
+
+  @Test
+  void aSideOfAHealedSplitWithoutTheOldestLiveMemberMergesIntoItsCluster() {
+    // c took over the {c, d} side while a (the oldest, generation 1) was cut off; the partition healed
+    FakeRegistry side = new FakeRegistry("c", "c", "d");
+    membership.self = NodeId.of("n-c");
+    membership.put("a", true, 1);
+    membership.put("c", true, 3);
+    membership.put("d", true, 4);
+    FailureWatch watch = watch(side);
+    watch.run();
+    for (int i = 0; i < 4; i++) {
+      step(watch);
+    }
+    assertThat(side.merges).as("before downAfter").isEmpty();
+    step(watch);
+    step(watch);
+    assertThat(side.merges).containsExactly("10.0.0.1:7000");
+    step(watch);
+    assertThat(side.merges).as("at most one merge a downAfter").hasSize(1);
+    // once merged, the registry holds a: nothing more
+    side.order.add(0, "a");
+    for (int i = 0; i < 8; i++) {
+      step(watch);
+    }
+    assertThat(side.merges).hasSize(1);
+  }
+
+  @Test
+  void theSideWithTheOldestLiveMemberStaysAsItIs() {
+    FakeRegistry oldest = new FakeRegistry("a", "a");
+    membership.put("a", true, 1);
+    membership.put("c", true, 3);
+    membership.put("d", true, 4);
+    FailureWatch watch = watch(oldest);
+    watch.run();
+    for (int i = 0; i < 10; i++) {
+      step(watch);
+    }
+    assertThat(oldest.merges).isEmpty();
+    // and the oldest judged down (still cut off) makes no merge either
+    FakeRegistry side = new FakeRegistry("c", "c", "d");
+    membership.self = NodeId.of("n-c");
+    membership.put("a", false, 1);
+    FailureWatch other = watch(side);
+    other.run();
+    for (int i = 0; i < 10; i++) {
+      step(other);
+    }
+    assertThat(side.merges).isEmpty();
   }
 
   private FailureWatch watch(FakeRegistry registry) {

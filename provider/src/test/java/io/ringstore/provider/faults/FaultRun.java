@@ -80,16 +80,12 @@ final class FaultRun {
 
   /** The system property that picks the fault kinds: {@code all} or a comma-separated list of {@link Kind} names. */
   static final String KINDS = "ringstore.faults.kinds";
-  /** The kinds run unless {@value #KINDS} says otherwise: every kind but the network ones (see {@link #NETWORK_EXCLUDED}). */
-  static final String DEFAULT_KINDS = "KILL,PAUSE,SKEW,DISK_FULL";
+  /** The kinds run unless {@value #KINDS} says otherwise: every kind but {@link Kind#FAST_RESTART} (see {@link #FAST_RESTART_EXCLUDED}). */
+  static final String DEFAULT_KINDS = "KILL,PAUSE,PARTITION,BRIDGE,ONE_WAY,SKEW,DISK_FULL";
   static final Set<Kind> NETWORK = Set.of(Kind.PARTITION, Kind.BRIDGE, Kind.ONE_WAY);
   /** Why FAST_RESTART is off by default. */
   static final String FAST_RESTART_EXCLUDED = "off by default: the coordinator killed and restarted before the others judge it down "
       + "cannot rejoin (its JOIN comes back to itself: 'not in a cluster yet') until ringstore.cluster.joinTimeout; see docs/fault-suite.md";
-  /** Why the network kinds are off by default. */
-  static final String NETWORK_EXCLUDED = "off by default: after a partition longer than downAfterMillis heals, the two sides may never "
-      + "see each other's replica service again (QuorumNotReachedException '... runs no replica service'; seed 2001); "
-      + "see docs/fault-suite.md; run them with -D" + KINDS + "=all";
 
   private final long seed;
   private final Shape shape;
@@ -136,8 +132,7 @@ final class FaultRun {
     }
     for (Kind k : Kind.values()) {
       if (!wanted.contains(k)) {
-        skipped.add(k + ": not in " + KINDS + " = " + chosen + (NETWORK.contains(k) ? " (" + NETWORK_EXCLUDED + ")"
-            : k == Kind.FAST_RESTART ? " (" + FAST_RESTART_EXCLUDED + ")" : ""));
+        skipped.add(k + ": not in " + KINDS + " = " + chosen + (k == Kind.FAST_RESTART ? " (" + FAST_RESTART_EXCLUDED + ")" : ""));
       }
     }
     List<Kind> kinds = new ArrayList<>();
@@ -162,7 +157,7 @@ final class FaultRun {
     List<Kind> order = new ArrayList<>();
     if (shape.allKindsOnce()) {
       // the short run: every kind once, but only one of the three network kinds
-      List<Kind> net = new ArrayList<>(kinds.stream().filter(k -> k == Kind.PARTITION || k == Kind.BRIDGE || k == Kind.ONE_WAY).toList());
+      List<Kind> net = new ArrayList<>(kinds.stream().filter(NETWORK::contains).toList());
       for (Kind k : kinds) {
         if (!net.contains(k)) {
           order.add(k);
