@@ -2,6 +2,8 @@ package io.ringstore.provider.faults;
 
 import io.ringstore.cluster.membership.Member;
 import io.ringstore.cluster.node.RingstoreNode;
+import io.ringstore.cluster.repair.RepairSettings;
+import io.ringstore.cluster.replication.AntiEntropy;
 import io.ringstore.cluster.replication.Coordinator;
 import io.ringstore.provider.RingstoreCache;
 import io.ringstore.provider.RingstoreCachingProvider;
@@ -10,6 +12,7 @@ import io.ringstore.spi.Bytes;
 import io.ringstore.spi.Sibling;
 import io.ringstore.spi.SiblingResolver;
 import io.ringstore.spi.StoredRecord;
+import io.ringstore.spi.env.Env;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -164,6 +167,20 @@ public final class FaultNodeMain {
         }
         return digest(keyspace.localRead(keyBytes(words[3]), true));
       }
+      case "roots" -> {
+        Coordinator keyspace = node.keyspace(words[2]);
+        if (keyspace == null) {
+          throw new IllegalStateException("keyspace '" + words[2] + "' is not open on " + node.nodeId());
+        }
+        // the Merkle root of what this node holds of the ranges it shares with each peer (anti-entropy's own trees)
+        AntiEntropy trees = new AntiEntropy(keyspace, RepairSettings.defaults(), Env.system());
+        StringBuilder roots = new StringBuilder();
+        for (String peer : trees.peers()) {
+          roots.append(roots.length() == 0 ? "" : ",").append(peer).append('=')
+              .append(Long.toHexString(trees.tree(trees.scopeWith(peer)).root()));
+        }
+        return roots.toString();
+      }
       case "replicas" -> {
         return String.join(",", cache(manager, words[2]).unwrap(RingstoreCache.class).ringView().replicasOf(words[3]));
       }
@@ -171,7 +188,7 @@ public final class FaultNodeMain {
         long alive = node.membership().view().members().values().stream().filter(Member::alive).count();
         return alive + " " + node.ring().members().size();
       }
-      default -> throw new IllegalArgumentException("unknown command '" + words[1] + "'; need add, put, delete, read, local, replicas or alive");
+      default -> throw new IllegalArgumentException("unknown command '" + words[1] + "'; need add, put, delete, read, local, roots, replicas or alive");
     }
   }
 

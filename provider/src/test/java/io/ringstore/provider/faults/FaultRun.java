@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -277,7 +278,16 @@ final class FaultRun {
       // convergence: every replica's own record equal, polled
       long t0 = System.nanoTime();
       Map<String, List<String>> differing = converge(cluster, setKeys, deleteKeys, t0 + TimeUnit.MILLISECONDS.toNanos(shape.convergenceBoundMillis()));
+      List<String> rootsDiffer = differing.isEmpty()
+          ? mismatchedRoots(cluster, t0 + TimeUnit.MILLISECONDS.toNanos(shape.convergenceBoundMillis()))
+          : List.of();
       convergence = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      if (!rootsDiffer.isEmpty()) {
+        problems.add("the replicas' Merkle roots differ " + shape.convergenceBoundMillis() + " ms after the final reads: " + rootsDiffer);
+      } else if (differing.isEmpty()) {
+        log(String.format("+%.1fs every replica holds the same records, and every pair of nodes has equal Merkle roots for"
+            + " the ranges it shares, in both caches", sinceStart() / 1000.0));
+      }
       if (!differing.isEmpty()) {
         StringBuilder b = new StringBuilder("replicas did not converge within " + shape.convergenceBoundMillis() + " ms; differing keys:");
         differing.entrySet().stream().limit(5).forEach(e -> b.append("\n      ").append(e.getKey()).append(": ").append(e.getValue()));
@@ -529,6 +539,46 @@ final class FaultRun {
       Thread.sleep(1000);
     }
     return String.valueOf(answer);
+  }
+
+  /**
+   * Polls every node's Merkle roots (per cache, of the ranges it shares with each peer: anti-entropy's
+   * trees) until every pair of nodes has equal roots for what they share; the pairs that still
+   * differ at the deadline ("f1/f2 sets: 3c.. vs 9a..").
+   */
+  private List<String> mismatchedRoots(FaultCluster cluster, long deadlineNanos) throws InterruptedException {
+    while (true) {
+      List<String> differ = new ArrayList<>();
+      for (String cache : List.of(FaultNodeMain.SETS, FaultNodeMain.DELETES)) {
+        List<Map<String, String>> roots = new ArrayList<>();
+        for (int i = 0; i < cluster.size(); i++) {
+          Map<String, String> mine = new TreeMap<>();
+          String answer = cluster.node(i).ask("roots " + cache, 20);
+          if (answer != null && answer.startsWith("OK ")) {
+            for (String pair : answer.substring(3).split(",")) {
+              int eq = pair.indexOf('=');
+              if (eq > 0) {
+                mine.put(pair.substring(0, eq), pair.substring(eq + 1));
+              }
+            }
+          }
+          roots.add(mine);
+        }
+        for (int i = 0; i < cluster.size(); i++) {
+          for (int j = i + 1; j < cluster.size(); j++) {
+            String mineOfJ = roots.get(i).get("f" + (j + 1));
+            String theirsOfI = roots.get(j).get("f" + (i + 1));
+            if (mineOfJ == null || !mineOfJ.equals(theirsOfI)) {
+              differ.add("f" + (i + 1) + "/f" + (j + 1) + " " + cache + ": " + mineOfJ + " vs " + theirsOfI);
+            }
+          }
+        }
+      }
+      if (differ.isEmpty() || System.nanoTime() > deadlineNanos) {
+        return differ;
+      }
+      Thread.sleep(200);
+    }
   }
 
   /** Polls every replica's record of every key until all replicas of each key hold the same; the keys that still differ at the deadline. */
