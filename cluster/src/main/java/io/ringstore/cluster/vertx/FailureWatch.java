@@ -46,7 +46,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Healed splits.</b> A node whose registry lacks the oldest live member that gossip sees
  * rejoins through that member ({@link Registry#mergeInto}), so the two sides of a healed partition
- * become one cluster again (see {@code mergeIfSplit}).
+ * become one cluster again (see {@code mergeIfSplit}). A member that is not the coordinator also
+ * {@link Registry#probe probes} the coordinator every {@code downAfter}: after several splits and
+ * merges it may count itself in a cluster whose coordinator no longer counts it, and then rejoins.
  *
  * <p>Thread-safety: {@link #run} is called by one timer at a time; {@link #isDown} may be called
  * from any thread.
@@ -95,6 +97,7 @@ final class FailureWatch implements MembershipListener {
   // the oldest live gossip member this node's registry lacks, and since when (a healed split)
   private @Nullable String stranger;
   private long strangerSinceNanos;
+  private long lastProbeNanos;
   private long holdOffUntilNanos = Long.MIN_VALUE;
 
   private volatile Set<String> down = Set.of();
@@ -107,6 +110,7 @@ final class FailureWatch implements MembershipListener {
     this.ticker = ticker;
     this.interval = interval;
     this.downAfterNanos = downAfter.toNanos();
+    this.lastProbeNanos = ticker.nanos();
     this.pauseGapNanos = Math.max(3 * interval.toNanos(), downAfter.toNanos() / 2);
   }
 
@@ -202,6 +206,12 @@ final class FailureWatch implements MembershipListener {
       return;
     }
     mergeIfSplit(byVertxId, order, now);
+    if (!registry.isCoordinator() && now - lastProbeNanos >= downAfterNanos) {
+      // a member that rejoined a side which has since merged away may count itself in a cluster
+      // whose coordinator no longer counts it: asking the coordinator now and then finds out
+      lastProbeNanos = now;
+      registry.probe();
+    }
     if (registry.isCoordinator()) {
       confirmed.removeAll(removing);
       if (!confirmed.isEmpty()) {

@@ -269,6 +269,32 @@ class FailureWatchTest {
   }
 
   @Test
+  void aMemberThatIsNotTheCoordinatorProbesItEveryDownAfter() {
+    FakeRegistry member = new FakeRegistry("b", "a", "b");
+    membership.self = NodeId.of("n-b");
+    membership.put("a", true);
+    membership.put("b", true);
+    FailureWatch watch = watch(member);
+    for (int i = 0; i < 4; i++) {
+      step(watch);
+    }
+    assertThat(member.probes).isZero();
+    step(watch);
+    assertThat(member.probes).isEqualTo(1);
+    for (int i = 0; i < 5; i++) {
+      step(watch);
+    }
+    assertThat(member.probes).isEqualTo(2);
+    // the coordinator does not probe
+    FakeRegistry coordinator = new FakeRegistry("a", "a", "b");
+    FailureWatch its = watch(coordinator);
+    for (int i = 0; i < 12; i++) {
+      step(its);
+    }
+    assertThat(coordinator.probes).isZero();
+  }
+
+  @Test
   void aPeerComingUpMakesTheNextRunProbe() {
     FakeRegistry registry = new FakeRegistry("b", "a", "b");
     membership.self = NodeId.of("n-b");
