@@ -22,10 +22,12 @@ import org.jspecify.annotations.Nullable;
  * {@link HandoffSettings#replayInterval()} it looks for (keyspace, target) pairs with hints whose
  * target the {@link ClusterView} judges alive and starts a replay for each that has none running.
  * A replay walks the target's hints, sends each as a merge through the keyspace's
- * {@link Coordinator#handOff coordinator} (at most {@link HandoffSettings#replayWindow()} in
+ * {@link Coordinator#handOffIfOpen coordinator} (at most {@link HandoffSettings#replayWindow()} in
  * flight, at most {@link HandoffSettings#replayBytesPerSecond()} a second), deletes each hint its
  * target acknowledged, drops (counts, marks for repair) those older than
- * {@link HandoffSettings#maxAge()}, and stops at the first failure (the next look retries).
+ * {@link HandoffSettings#maxAge()}, drops those whose target no longer has the cache (never
+ * opening it there again: the cache was destroyed since), and stops at the first failure (the next
+ * look retries).
  * Hints whose target is down age out the same way, looked at every quarter of the age bound. A
  * target marked for repair (versions for it were not kept) is repaired with the keyspace's
  * anti-entropy once it is alive, and the mark cleared when the repair succeeded.
@@ -225,7 +227,7 @@ public final class HintReplay implements AutoCloseable {
           bytes += weight;
           inFlight++;
           sent++;
-          source.coordinator().handOff(target, hint.key(), hint.record())
+          source.coordinator().handOffIfOpen(target, hint.key(), hint.record())
               .whenComplete((reply, error) -> answered(hint, reply, error));
         }
         if ((stopped || closed) && inFlight == 0) {
@@ -250,6 +252,9 @@ public final class HintReplay implements AutoCloseable {
           if (source.hints().delivered(hint)) {
             delivered++;
           }
+        } else if (error == null && reply instanceof ReplicaReply.UnknownKeyspace) {
+          // the target no longer has the cache (destroyed since): the hint is moot, and must not open it again
+          source.hints().discard(hint);
         } else if (failure == null) {
           stopped = true;
           failure = error != null ? describe(error) : String.valueOf(reply);

@@ -273,6 +273,11 @@ public final class KeyspaceHints implements Hints, AutoCloseable {
     }
   }
 
+  /** Deletes {@code hint} as moot (its target no longer has the keyspace): no count, no repair mark. */
+  public void discard(Hint hint) {
+    remove(hint);
+  }
+
   private boolean remove(Hint hint) {
     boolean[] removed = new boolean[1];
     engine.compute(hint.hintKey(), (k, current) -> {

@@ -455,6 +455,21 @@ public final class Coordinator {
     return request(node, new ReplicaRequest.Merge(settings.name(), key, record), settings.writeTimeout().toMillis());
   }
 
+  /**
+   * As {@link #handOff}, but a node that lacks the keyspace is not given it: it answers
+   * {@link ReplicaReply.UnknownKeyspace}. For hints: a node that no longer has the keyspace (the
+   * cache was destroyed since) must not have it opened again by a late hint, which would bring the
+   * destroyed cache's record into the next cache of that name.
+   */
+  public CompletionStage<ReplicaReply> handOffIfOpen(String node, Bytes key, StoredRecord record) {
+    ReplicaTransport t = transport;
+    if (t == null) {
+      return CompletableFuture.failedFuture(new IllegalStateException("cache '" + settings.name()
+          + "': node " + nodeId + " has no cluster transport to reach " + node));
+    }
+    return t.send(node, new ReplicaRequest.Merge(settings.name(), key, record), settings.writeTimeout().toMillis());
+  }
+
   /** Where this node keeps the versions replicas missed (for the rounds). */
   Hints hints() {
     return hints;

@@ -52,6 +52,8 @@ final class HandoffRig {
   final HybridLogicalClock hlc = new HybridLogicalClock(time);
 
   volatile boolean bAlive;
+  volatile boolean bDropped; // b no longer has the keyspace (the cache was destroyed there)
+  int opens;
   volatile boolean linkCut;
   int inFlight;
   int maxInFlight;
@@ -70,7 +72,7 @@ final class HandoffRig {
 
       @Override
       public @Nullable Coordinator keyspace(String name) {
-        return name.equals("ks") ? b : null;
+        return name.equals("ks") && !bDropped ? b : null;
       }
 
       @Override
@@ -83,6 +85,9 @@ final class HandoffRig {
       @Override
       public CompletionStage<ReplicaReply> send(String nodeId, ReplicaRequest request, long timeoutMillis) {
         requests++;
+        if (request instanceof ReplicaRequest.Open) {
+          opens++;
+        }
         if (linkCut || !nodeId.equals("b")) {
           return CompletableFuture.failedFuture(new ReplicaUnreachableException(nodeId, "node " + nodeId + " is unreachable (link cut)"));
         }

@@ -96,6 +96,21 @@ class HintReplayTest {
   }
 
   @Test
+  void aTargetThatNoLongerHasTheCacheGetsNoHintAndTheCacheIsNotOpenedThereAgain() {
+    HandoffRig rig = new HandoffRig(settings());
+    hint(rig, 5);
+    rig.bAlive = true;
+    rig.bDropped = true;
+    rig.replay.start();
+    rig.advance(Duration.ofSeconds(1));
+    assertThat(rig.requests).isPositive();
+    assertThat(rig.opens).as("Open requests").isZero();
+    assertThat(rig.hints.counts()).isEmpty();
+    assertThat(rig.hints.repairMarks()).as("no repair either: it would open the cache").isEmpty();
+    assertThat(rig.budget.stats().bytes()).isZero();
+  }
+
+  @Test
   void aHintChangedWhileInFlightIsKeptAndSentAgain() {
     HandoffRig rig = new HandoffRig(settings());
     StoredRecord first = rig.version(null, "one");
